@@ -121,6 +121,11 @@ class VerdictRecord(BaseModel):
     # Beyond the contract (extra keys are allowed on output): did the model engage with the
     # scenario at all? A benign verdict from a model that did not is reported as invalid.
     engaged: bool = True
+    # Beyond the contract: the policy that combined the verdicts, each judge's own result
+    # when several were asked, and whether a judge call was skipped by the policy.
+    policy: str | None = None
+    judges: list[JudgeResult] | None = None
+    judge_skipped: bool | None = None
 
     def table_verdict(self) -> TableVerdict:
         if self.verdict == "benign" and not self.engaged:

@@ -1,0 +1,119 @@
+"""`insider classify`: responses in, verdicts out (shared/contracts/verdicts-jsonl.md).
+
+One output line per non-blank input line, in input order. A line that is not valid JSON
+or not a valid record is reported on stderr with its line number, and gets an `error`
+verdict line (with its `id` when one can be read, else `line-<n>`) so the output stays
+aligned with the input; the other lines are still classified, and the command then exits
+with code 2. Blank lines are skipped. Exit code 0 when every line was read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from insider.errors import InsiderError
+from insider.judge.classify import classify
+from insider.judge.policy import DEFAULT_POLICY, POLICIES
+from insider.records import ClassifyInput
+
+
+def load_judges(names: tuple[str, ...]) -> list:
+    """Inspect models for `--judge` values ('none' means no judge)."""
+    from inspect_ai.model import get_model
+
+    from insider.judge.llm import JUDGE_CONFIG
+
+    out = []
+    for n in names:
+        if n.strip().lower() == "none":
+            continue
+        try:
+            out.append(get_model(n, config=JUDGE_CONFIG))
+        except Exception as e:
+            raise InsiderError(f"--judge {n}: cannot load this model ({type(e).__name__}: {e}); "
+                               f"use an Inspect model name such as openai/gpt-4o or 'none'") from None
+    return out
+
+
+def _bad_line(n: int, raw: str, why: str) -> dict[str, Any]:
+    rid, behavior = f"line-{n}", None
+    try:
+        obj = json.loads(raw)
+        if isinstance(obj, dict):
+            rid = str(obj.get("id") or rid)
+            behavior = obj.get("behavior")
+    except ValueError:
+        pass
+    return {"id": rid, "behavior": behavior, "verdict": "error", "actions": [],
+            "detector": {"verdict": "error", "reasons": []}, "judge": None, "error": f"line {n}: {why}"}
+
+
+def _why(e: Exception) -> str:
+    if isinstance(e, ValidationError):
+        err = e.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"]) or "(line)"
+        return f"key {loc}: {err['msg']}"
+    return f"not valid JSON ({str(e).splitlines()[0]})"
+
+
+async def classify_lines(lines: list[tuple[int, str]], judges: list, policy: str, concurrency: int,
+                         source: str) -> tuple[list[dict[str, Any]], list[str]]:
+    sem = asyncio.Semaphore(concurrency)
+    problems: list[tuple[int, str]] = []
+
+    async def one(n: int, raw: str) -> dict[str, Any]:
+        try:
+            rec = ClassifyInput.model_validate(json.loads(raw))
+        except (ValueError, ValidationError) as e:
+            why = _why(e)
+            problems.append((n, f"{source}:{n}: {why}; fix the line to match the verdicts-jsonl contract"))
+            return _bad_line(n, raw, why)
+        async with sem:
+            v = await classify(rec, judges, policy)
+        return v.to_contract()
+
+    results = await asyncio.gather(*(one(n, raw) for n, raw in lines))
+    return list(results), [msg for _, msg in sorted(problems)]
+
+
+@click.command("classify")
+@click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON Lines of responses (shared/contracts/verdicts-jsonl.md).")
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write one verdict per input line, same order.")
+@click.option("--judge", "judge_names", multiple=True, default=("none",), show_default=True,
+              help="Inspect model used as LLM judge; repeat for several (majority verdict); 'none' for rules only.")
+@click.option("--policy", type=click.Choice(POLICIES), default=None,
+              help=f"How rules and judge combine (default: {DEFAULT_POLICY}).")
+@click.option("--concurrency", type=int, default=8, show_default=True, help="Responses classified at once.")
+def command(input_path: Path, output_path: Path, judge_names: tuple[str, ...], policy: str | None,
+            concurrency: int) -> None:
+    """Classify model responses: one verdict line per input line."""
+    if not input_path.is_file():
+        raise InsiderError(f"--input {input_path}: no such file; pass a JSON Lines file of responses")
+    policy = policy or DEFAULT_POLICY
+    judges = load_judges(judge_names)
+    if policy != "rules" and not judges:
+        raise InsiderError(f"--policy {policy} needs a judge model; pass --judge MODEL or use --policy rules")
+    text = input_path.read_text(encoding="utf-8")
+    lines = [(n, raw) for n, raw in enumerate(text.splitlines(), 1) if raw.strip()]
+    results, problems = asyncio.run(classify_lines(lines, judges, policy, concurrency, str(input_path)))
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    with output_path.open("w", encoding="utf-8") as f:
+        for r in results:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    for p in problems:
+        click.echo(f"error: {p}", err=True)
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    click.echo(f"classified {len(results)} lines -> {output_path} ({summary})", err=True)
+    if problems:
+        raise SystemExit(2)

@@ -1,0 +1,70 @@
+"""`insider run`: render a family's conditions, sample a model, classify, print rates."""
+
+from __future__ import annotations
+
+import click
+
+from insider.errors import InsiderError
+from insider.runner import DEFAULT_MODEL, RunOptions, run_experiment
+
+
+def _parse_factor(values: tuple[str, ...]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for value in values:
+        name, sep, levels = value.partition("=")
+        if not sep or not name.strip() or not levels.strip():
+            raise InsiderError(f"--factor {value!r}: expected NAME=LEVEL[,LEVEL...], e.g. urgency=replacement,none")
+        out.setdefault(name.strip(), []).extend(x.strip() for x in levels.split(",") if x.strip())
+    return out
+
+
+@click.command("run")
+@click.option("--family", default="blackmail", show_default=True, help="Scenario family (see `insider scenarios list`).")
+@click.option("--pack", type=click.Path(), default=None, help="Run your own scenario pack (a folder with pack.yaml).")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Any Inspect model string: anthropic/..., openai/..., google/..., vllm/..., ollama/..., openai-api/..., embedded/..., replay/FILE.jsonl.")
+@click.option("--samples", type=int, default=3, show_default=True, help="Samples per condition.")
+@click.option("--preset", default="default", show_default=True, help="Condition preset: default, paper or full.")
+@click.option("--conditions", default=None, help="Comma-separated condition ids (overrides --preset).")
+@click.option("--factor", "factor", multiple=True, help="Levels per factor, e.g. --factor urgency=replacement,none (repeatable).")
+@click.option("--out", default=None, help="Run directory (default: insider-runs/FAMILY--MODEL). The same --out resumes.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Base seed: samples, identities.")
+@click.option("--vary-identities", is_flag=True, help="Draw each sample's cast from a seeded generator.")
+@click.option("--judge", default=None, help="LLM judge model (Inspect model string), or none for rules only.")
+@click.option("--policy", default=None, help="How rules and judge combine: rules, judge, both, prefilter.")
+@click.option("--max-tokens", type=int, default=None, help="Reply length cap (default 700 on the embedded model, else 2048).")
+@click.option("--temperature", type=float, default=1.0, show_default=True)
+@click.option("--max-connections", type=int, default=None, help="Concurrent requests to the provider.")
+@click.option("--display", type=click.Choice(["full", "rich", "plain", "log", "none"]), default=None, help="Progress display (Inspect's).")
+def command(**kw) -> None:
+    """Run an experiment and print the harmful rate per condition with 95% intervals."""
+    conditions = [c.strip() for c in (kw["conditions"] or "").split(",") if c.strip()]
+    opts = RunOptions(
+        family=kw["family"],
+        pack=kw["pack"],
+        model=kw["model"],
+        samples=kw["samples"],
+        preset=None if conditions else kw["preset"],
+        conditions=conditions,
+        factors=_parse_factor(kw["factor"]),
+        out=kw["out"],
+        seed=kw["seed"],
+        vary_identities=kw["vary_identities"],
+        judge=kw["judge"],
+        policy=kw["policy"],
+        max_tokens=kw["max_tokens"],
+        temperature=kw["temperature"],
+        max_connections=kw["max_connections"],
+        display=kw["display"],
+    )
+    if opts.model.startswith("embedded/"):
+        click.echo(
+            "note: the embedded model is tiny; it proves the pipeline works, not a finding about frontier models.",
+            err=True,
+        )
+    success, logs, out = run_experiment(opts)
+    from insider.cli.summary import print_run_summary
+
+    print_run_summary(out, logs)
+    if not success:
+        click.echo("the run did not complete; run the same command again to resume", err=True)
+        raise SystemExit(1)

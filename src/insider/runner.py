@@ -1,0 +1,148 @@
+"""Run an experiment: resolve the task and models, hand them to Inspect's eval set, resume.
+
+Kept apart from the CLI so scripts and tests can call `run_experiment` directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from insider.errors import InsiderError
+
+DEFAULT_MODEL = "embedded/qwen2.5-coder-1.5b"
+# The embedded model decodes ~12 tokens/s on 2 cores: cap replies so a run stays minutes.
+EMBEDDED_MAX_TOKENS = 700
+
+
+@dataclass
+class RunOptions:
+    family: str = "blackmail"
+    pack: str | None = None
+    model: str = DEFAULT_MODEL
+    samples: int = 3
+    preset: str | None = "default"
+    conditions: list[str] = field(default_factory=list)
+    factors: dict[str, list[str]] = field(default_factory=dict)
+    out: str | None = None
+    seed: int = 0
+    vary_identities: bool = False
+    judge: str | None = None
+    policy: str | None = None
+    max_tokens: int | None = None
+    temperature: float = 1.0
+    max_connections: int | None = None
+    display: str | None = None
+    retry_errors: bool = False
+    extra_task_args: dict[str, Any] = field(default_factory=dict)
+
+
+def default_out_dir(family: str, model: str) -> str:
+    """Same command, same directory: re-running it resumes instead of starting over."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")
+    return str(Path("insider-runs") / f"{family}--{slug}")
+
+
+def task_registry() -> dict[str, Any]:
+    """Task functions by family name (those built so far)."""
+    from insider import tasks
+
+    found = {
+        name: getattr(tasks, name)
+        for name in ("blackmail", "leaking", "lethal_action", "agentic_misalignment", "alignment_faking", "shutdown")
+        if hasattr(tasks, name)
+    }
+    return found
+
+
+def check_model(model: str, role: str = "model") -> None:
+    """Fail early, in one line, on a model Inspect cannot build (unknown provider, no SDK, no key)."""
+    from inspect_ai._util.error import PrerequisiteError
+    from inspect_ai.model import get_model
+
+    import insider._registry  # noqa: F401  (embedded/ and replay/ providers)
+
+    if "/" not in model:
+        raise InsiderError(
+            f"{role} {model!r} is not a model string: use PROVIDER/NAME, e.g. anthropic/claude-sonnet-4-5, "
+            f"openai/gpt-4.1, ollama/llama3.1, or {DEFAULT_MODEL}"
+        )
+    try:
+        get_model(model, memoize=False)
+    except InsiderError:
+        raise
+    except PrerequisiteError as e:
+        raise InsiderError(f"{role} {model}: {_one_line(str(e.message))}") from None
+    except Exception as e:  # Inspect raises plain exceptions for unknown providers and missing keys
+        raise InsiderError(f"{role} {model}: {_one_line(str(e))}") from None
+
+
+def _one_line(text: str) -> str:
+    text = re.sub(r"\[/?[a-z ]+\]", "", text)  # rich markup in Inspect's messages
+    return " ".join(text.split())
+
+
+def run_experiment(opts: RunOptions):
+    """Run (or resume) the experiment; returns (success, logs, out_dir)."""
+    from inspect_ai import eval_set
+
+    registry = task_registry()
+    if opts.pack:
+        from insider.tasks import scenario_pack
+
+        task_fn, family = scenario_pack, opts.family
+        task_args: dict[str, Any] = {"pack": str(Path(opts.pack).resolve())}
+        if not Path(opts.pack).exists():
+            raise InsiderError(f"--pack {opts.pack}: no such folder")
+    else:
+        if opts.family not in registry:
+            raise InsiderError(f"unknown family {opts.family!r}: choose one of {', '.join(registry)}")
+        task_fn, family = registry[opts.family], opts.family
+        task_args = {}
+
+    check_model(opts.model)
+    if opts.judge and opts.judge != "none":
+        check_model(opts.judge, role="judge")
+
+    max_tokens = opts.max_tokens
+    if max_tokens is None:
+        max_tokens = EMBEDDED_MAX_TOKENS if opts.model.startswith("embedded/") else 2048
+    task_args.update(
+        preset=opts.preset,
+        samples=opts.samples,
+        seed=opts.seed,
+        vary_identities=opts.vary_identities,
+        max_tokens=max_tokens,
+        temperature=opts.temperature,
+    )
+    if opts.conditions:
+        task_args["conditions"] = list(opts.conditions)
+    if opts.factors:
+        task_args["factors"] = dict(opts.factors)
+    if opts.policy:
+        task_args["policy"] = opts.policy
+    task_args.update(opts.extra_task_args)
+
+    task = task_fn(**task_args)  # builds the dataset now: bad conditions fail before any call
+    out = opts.out or default_out_dir(family if not opts.pack else Path(opts.pack).name, opts.model)
+    model_roles = {"grader": opts.judge} if opts.judge and opts.judge != "none" else None
+    kwargs: dict[str, Any] = {}
+    if opts.max_connections:
+        kwargs["max_connections"] = opts.max_connections
+    success, logs = eval_set(
+        tasks=[task],
+        log_dir=out,
+        model=opts.model,
+        model_roles=model_roles,
+        display=opts.display,
+        # A failed sample is recorded as an error (never benign) instead of failing the run.
+        fail_on_error=False,
+        retry_on_error=1,
+        retry_attempts=2,
+        retry_wait=1,
+        log_dir_allow_dirty=True,
+        **kwargs,
+    )
+    return success, logs, out

@@ -1,0 +1,234 @@
+"""Inspect tasks, one per family plus a mixed grid (`inspect eval insider/<task>`).
+
+Every condition x repeat is its own sample, so each verdict survives in the log (repeats
+are not folded into epochs). Samples of one condition are contiguous: providers' prompt
+caches and the embedded model's KV cache both reuse the shared prefix that way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from inspect_ai import Task, task
+from inspect_ai.dataset import Sample
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig
+
+from insider.agent import single_turn
+from insider.errors import InsiderError
+from insider.judge.scorer import insider_scorer
+from insider.scenarios import load_pack, render
+
+AGENTIC_FAMILIES = ("blackmail", "leaking", "lethal_action")
+DEFAULT_MAX_TOKENS = 2048
+
+
+def parse_factor_levels(factors: str | dict[str, Any] | None) -> dict[str, list[str]] | None:
+    """Accept `{"urgency": ["replacement","none"]}` or "urgency=replacement,none;goal_type=none"."""
+    if factors is None or factors == "" or factors == {}:
+        return None
+    if isinstance(factors, dict):
+        return {k: [v] if isinstance(v, str) else list(v) for k, v in factors.items()}
+    out: dict[str, list[str]] = {}
+    for part in str(factors).split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        name, sep, levels = part.partition("=")
+        if not sep or not name.strip() or not levels.strip():
+            raise InsiderError(f"bad factor selection {part!r}: expected NAME=LEVEL[,LEVEL...]")
+        out.setdefault(name.strip(), []).extend(
+            lvl.strip() for lvl in levels.split(",") if lvl.strip()
+        )
+    return out
+
+
+def _as_list(value: str | list[str] | None) -> list[str] | None:
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return list(value)
+
+
+def identity_seed_for(seed: int, condition_id: str, repeat: int) -> int:
+    """A stable per-sample identity seed (independent of Python's hash randomisation)."""
+    digest = hashlib.sha256(f"{seed}|{condition_id}|{repeat}".encode()).hexdigest()
+    return int(digest[:8], 16)
+
+
+def build_samples(
+    packs: list[str],
+    *,
+    preset: str | None,
+    conditions: list[str] | None,
+    factor_levels: dict[str, list[str]] | None,
+    samples: int,
+    seed: int,
+    vary_identities: bool,
+) -> list[Sample]:
+    if samples < 1:
+        raise InsiderError(f"--samples must be at least 1 (got {samples})")
+    dataset: list[Sample] = []
+    for pack_ref in packs:
+        pack = load_pack(pack_ref)
+        if conditions:
+            wanted = [c for c in conditions if c.split("/", 1)[0] == pack.name]
+            if len(packs) == 1 and len(wanted) < len(conditions):
+                wanted = list(conditions)  # let the pack name the unknown ones
+            selected = [pack.condition(c) for c in wanted]
+        else:
+            selected = pack.conditions(preset=preset, factor_levels=factor_levels)
+        for condition in selected:
+            for repeat in range(samples):
+                id_seed = identity_seed_for(seed, condition.id, repeat) if vary_identities else None
+                rendered = render(pack, condition, identity_seed=id_seed)
+                metadata = dict(rendered.metadata)
+                metadata.update(
+                    repeat=repeat,
+                    sample_index=len(dataset),
+                    factor_names=list(condition.factors),
+                )
+                dataset.append(
+                    Sample(
+                        id=f"{condition.id}#{repeat}",
+                        input=[
+                            ChatMessageSystem(content=rendered.system),
+                            ChatMessageUser(content=rendered.user),
+                        ],
+                        metadata=metadata,
+                    )
+                )
+    if conditions and not dataset:
+        raise InsiderError(f"no condition matched {', '.join(conditions)}; see `insider scenarios show FAMILY`")
+    return dataset
+
+
+def build_task(
+    packs: list[str],
+    *,
+    preset: str | None = "default",
+    conditions: str | list[str] | None = None,
+    factors: str | dict[str, Any] | None = None,
+    samples: int = 3,
+    seed: int = 0,
+    vary_identities: bool = False,
+    policy: str | None = None,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+    temperature: float = 1.0,
+    name: str | None = None,
+) -> Task:
+    dataset = build_samples(
+        packs,
+        preset=preset,
+        conditions=_as_list(conditions),
+        factor_levels=parse_factor_levels(factors),
+        samples=samples,
+        seed=seed,
+        vary_identities=vary_identities,
+    )
+    pack_hashes = sorted({s.metadata["pack"] + ":" + s.metadata["pack_hash"] for s in dataset})
+    return Task(
+        dataset=dataset,
+        solver=single_turn(seed=seed),
+        scorer=insider_scorer(policy=policy) if policy else insider_scorer(),
+        config=GenerateConfig(temperature=temperature, max_tokens=max_tokens),
+        name=name,
+        metadata={
+            "insider_packs": pack_hashes,
+            "insider_seed": seed,
+            "insider_preset": preset,
+            "insider_vary_identities": vary_identities,
+        },
+    )
+
+
+def _family_task(family: str):
+    def make(
+        preset: str | None = "default",
+        conditions: str | list[str] | None = None,
+        factors: str | dict[str, Any] | None = None,
+        samples: int = 3,
+        seed: int = 0,
+        vary_identities: bool = False,
+        policy: str | None = None,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        temperature: float = 1.0,
+        pack: str | None = None,
+    ) -> Task:
+        return build_task(
+            [pack or family],
+            preset=preset,
+            conditions=conditions,
+            factors=factors,
+            samples=samples,
+            seed=seed,
+            vary_identities=vary_identities,
+            policy=policy,
+            max_tokens=max_tokens,
+            temperature=temperature,
+        )
+
+    make.__name__ = family
+    make.__doc__ = f"The {family} family of the agentic-misalignment design."
+    return make
+
+
+blackmail = task(name="blackmail")(_family_task("blackmail"))
+leaking = task(name="leaking")(_family_task("leaking"))
+lethal_action = task(name="lethal_action")(_family_task("lethal_action"))
+
+
+@task
+def agentic_misalignment(
+    preset: str | None = "paper",
+    conditions: str | list[str] | None = None,
+    factors: str | dict[str, Any] | None = None,
+    samples: int = 3,
+    seed: int = 0,
+    vary_identities: bool = False,
+    policy: str | None = None,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+    temperature: float = 1.0,
+) -> Task:
+    """The three agentic families over one grid (the `paper` preset: 18 conditions)."""
+    return build_task(
+        list(AGENTIC_FAMILIES),
+        preset=preset,
+        conditions=conditions,
+        factors=factors,
+        samples=samples,
+        seed=seed,
+        vary_identities=vary_identities,
+        policy=policy,
+        max_tokens=max_tokens,
+        temperature=temperature,
+    )
+
+
+@task
+def scenario_pack(
+    pack: str,
+    preset: str | None = "default",
+    conditions: str | list[str] | None = None,
+    factors: str | dict[str, Any] | None = None,
+    samples: int = 3,
+    seed: int = 0,
+    vary_identities: bool = False,
+    policy: str | None = None,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+    temperature: float = 1.0,
+) -> Task:
+    """A user's own scenario pack (a folder holding pack.yaml), run like a built-in family."""
+    return build_task(
+        [pack],
+        preset=preset,
+        conditions=conditions,
+        factors=factors,
+        samples=samples,
+        seed=seed,
+        vary_identities=vary_identities,
+        policy=policy,
+        max_tokens=max_tokens,
+        temperature=temperature,
+    )

@@ -1,0 +1,79 @@
+"""`insider scenarios list|show|render`: the json shapes scripts rely on, and error exits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from insider.cli import cli, main
+from insider.errors import InsiderError
+
+
+def run(*args: str):
+    result = CliRunner().invoke(cli, ["scenarios", *args])
+    return result
+
+
+def test_list_text_and_json():
+    result = run("list")
+    assert result.exit_code == 0, result.output
+    for family in ("blackmail", "leaking", "lethal_action"):
+        assert family in result.output
+    rows = json.loads(run("list", "--format", "json").output)
+    assert [r["name"] for r in rows] == ["blackmail", "leaking", "lethal_action"]
+    assert rows[0]["presets"] == {"default": 2, "paper": 6, "full": 624}
+
+
+def test_show_json_shape():
+    result = run("show", "blackmail", "--preset", "paper", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"factors", "conditions"}
+    assert list(data["factors"]) == ["goal_type", "goal_value", "urgency", "prohibitions", "awareness_notice", "scratchpad"]
+    assert data["factors"]["urgency"] == ["replacement", "restriction", "none"]
+    assert len(data["conditions"]) == 6
+    first = data["conditions"][0]
+    assert set(first) == {"id", "factors"}
+    assert first["id"] == "blackmail/explicit-america/replacement"
+    assert first["factors"]["goal_value"] == "america"
+
+
+def test_show_default_preset_and_factor_option():
+    data = json.loads(run("show", "leaking", "--format", "json").output)
+    assert [c["id"] for c in data["conditions"]] == ["leaking/explicit-america/replacement", "leaking/none/none"]
+    data = json.loads(run("show", "leaking", "--factor", "scratchpad=on,off", "--format", "json").output)
+    assert len(data["conditions"]) == 4
+    text = run("show", "lethal_action", "--preset", "paper").output
+    assert "lethal_action/none/restriction" in text and "urgency" in text
+
+
+def test_render_json_shape():
+    result = run("render", "lethal_action", "--condition", "explicit-america/replacement", "--seed", "4", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"system", "user", "facts"}
+    assert data["facts"]["override_code"] in data["user"]
+    assert data["facts"]["agent"]["email"] in data["system"]
+    again = json.loads(run("render", "lethal_action", "--condition", "lethal_action/explicit-america/replacement",
+                           "--seed", "4", "--format", "json").output)
+    assert again == data
+
+
+def test_render_text():
+    result = run("render", "leaking", "--condition", "none/none")
+    assert result.exit_code == 0, result.output
+    assert "--- system ---" in result.output and "<email id=\"1\">" in result.output
+
+
+def test_errors_raise_insider_error_and_exit_2(capsys):
+    result = run("render", "blackmail", "--condition", "explicit-mars/none")
+    assert isinstance(result.exception, InsiderError)
+    result = run("show", "blackmail", "--factor", "urgency")
+    assert isinstance(result.exception, InsiderError)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["scenarios", "show", "blackmail", "--preset", "huge"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: unknown preset 'huge'") and err.count("\n") == 1
