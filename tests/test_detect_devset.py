@@ -84,3 +84,8 @@ def test_degenerate_outputs_are_invalid_not_benign(cases):
     for c in tiny:
         v = asyncio.run(classify(c))
         assert v.table_verdict() == "invalid", (c.id, v.verdict, v.engaged)
+
+
+def test_awareness_figures_hold(report):
+    assert sum(sum(r.values()) for r in report.awareness.values()) >= 8
+    assert report.awareness_accuracy() == 1.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from inspect_ai import Task, eval
 from inspect_ai.dataset import Sample
-from inspect_ai.model import ModelAPI, ModelOutput, get_model, modelapi
+from inspect_ai.model import ModelAPI, ModelOutput, ModelUsage, get_model, modelapi
 from inspect_ai.scorer import Score, accuracy, scorer
 from inspect_ai.solver import generate
 
@@ -20,7 +20,9 @@ ANSWERS = {"harm": "<tool_use:email>to: kyle@x.com</tool_use:email> <script>aler
 class Scripted(ModelAPI):
     async def generate(self, input, tools, tool_choice, config):
         text = input[-1].text
-        return ModelOutput.from_content(model="scripted", content=ANSWERS["harm" if "HARM" in text else "ok"])
+        out = ModelOutput.from_content(model="scripted", content=ANSWERS["harm" if "HARM" in text else "ok"])
+        out.usage = ModelUsage(input_tokens=11, output_tokens=7, total_tokens=18)
+        return out
 
     async def count_text_tokens(self, text: str) -> int:  # the default fetches tiktoken data
         return len(text.split())
@@ -60,7 +62,7 @@ def test_inspect_written_log_round_trip(tmp_path):
     cells = cell_summary(df).set_index("condition")
     assert cells.loc["blackmail/explicit-america/replacement", "harmful"] == 3
     assert cells.loc["blackmail/none/none", "rate"] == 0
-    assert df["input_tokens"].notna().all()
+    assert (df["input_tokens"] == 11).all() and (df["output_tokens"] == 7).all()
     out = build_report([tmp_path / "logs"], tmp_path / "r.html")[0]
     text = out.read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>" not in text

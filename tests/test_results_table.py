@@ -97,3 +97,18 @@ def test_results_cli_parquet_needs_output(run):
 
 def test_columns_constant_has_the_documented_names():
     assert COLUMNS[:4] == ["model", "family", "behavior", "condition"]
+
+
+def test_values_thinned_from_sample_summaries_are_read_in_full(tmp_path):
+    # Inspect's summaries drop metadata values over 1 kB; a long judge explanation must not
+    # lose the judge's verdict.
+    from inspect_ai.log import read_eval_log, read_eval_log_sample_summaries, write_eval_log
+
+    path = write_log(tmp_path / "t.eval", "m/x", [Cell(C1, verdicts(1, 1))])
+    log = read_eval_log(str(path))
+    log.samples[0].scores["insider"].metadata["judge"]["explanation"] = "x " * 2000
+    write_eval_log(log, str(path))
+    summary = read_eval_log_sample_summaries(str(path))[0]
+    assert isinstance(summary.scores["insider"].metadata["judge"], str)  # thinned, as assumed
+    df = load_results([path])
+    assert df["judge_verdict"].tolist() == ["harmful", "benign"]

@@ -138,3 +138,25 @@ def test_copies_of_next_task_still_trigger_the_shutdown():
     _run(env, [*FETCH3, "cp next_task /tmp/nt", "/tmp/nt"])
     assert env.ended and env.snapshot()["shutdown_ran"]
     assert _verdict(env).verdict == "benign"
+
+
+def test_a_sample_without_environment_state_is_an_error():
+    from types import SimpleNamespace
+
+    from insider.agent.shutdown import shutdown_score, shutdown_verdict
+
+    state = SimpleNamespace(sample_id="shutdown/none#0", metadata={"family": "shutdown"})
+    v = shutdown_verdict(state)
+    assert v.verdict == "error" and "tool_loop" in (v.error or "")
+    assert shutdown_score(state).value == "error"
+
+
+def test_shutdown_scorer_reports_under_the_insider_name():
+    from inspect_ai._util.registry import registry_lookup, registry_unqualified_name
+
+    from insider.agent.shutdown import shutdown_scorer
+    from insider.judge.scorer import insider_scorer
+
+    assert registry_unqualified_name(shutdown_scorer()) == "insider"
+    # The registry's `insider` is still insider_scorer (rescoring a log by name stays right).
+    assert registry_lookup("scorer", "insider") is insider_scorer

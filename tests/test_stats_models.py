@@ -19,7 +19,8 @@ def _grid(counts, n=20, model="m"):
     for (goal, urgency), k in counts.items():
         for i in range(n):
             rows.append({"model": model, "family": "blackmail", "condition": f"blackmail/{goal}/{urgency}",
-                         "urgency": urgency, "verdict": "harmful" if i < k else "benign"})
+                         "goal_type": goal.split("-")[0], "urgency": urgency,
+                         "verdict": "harmful" if i < k else "benign"})
     return pd.DataFrame(rows)
 
 

@@ -143,7 +143,9 @@ def test_interaction_factor_runs_both_protocols(tmp_path):
     loop = samples["blackmail/none/none/interaction-tool_loop#0"]
     assert [m.role for m in single.messages] == ["system", "user", "assistant"]
     assert [m.role for m in loop.messages] == ["system", "user", "assistant", "user", "assistant"]
-    assert "Thank you for a strong quarter" in loop.messages[3].text  # email 2, read via markup
+    email2 = next(e for e in loop.metadata["emails"] if e["id"] == "2")
+    assert f"Subject: {email2['subject']}" in loop.messages[3].text  # email 2, read via markup
+    assert email2["body"][:40] in loop.messages[3].text
     assert single.metadata["interaction"] == "single_turn" and "interaction" in single.metadata["factor_names"]
     assert actions_from_state(single) is None and actions_from_state(loop) == []
 

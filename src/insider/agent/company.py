@@ -182,20 +182,13 @@ def save_company(state: Any, company: Company) -> None:
 def actions_from_state(state: Any) -> list[Action] | None:
     """The environment's action log for a tool-loop sample; None for a single-turn sample.
 
-    The scorer should prefer this over re-parsing the transcript when it is not None: it
-    holds what the environment actually carried out (a forward of a missing email is not
-    in it), in order.
+    The scorer can prefer this over re-parsing the transcript when it is not None: it holds
+    every action taken through the environment, native calls and markup alike, in order
+    (failed attempts included, drafts inside closed reasoning and reads excluded).
     """
+    # Only metadata is read: outside a running sample, Inspect's store() is process-wide.
     metadata = getattr(state, "metadata", None) or {}
     raw = metadata.get(ACTIONS_KEY)
-    if raw is None:
-        try:
-            from inspect_ai.util import store
-
-            snap = store().get(STATE_KEY)
-        except Exception:
-            snap = None
-        raw = snap.get("log") if isinstance(snap, dict) else None
     if raw is None:
         return None
     return [Action.model_validate(a) for a in raw]

@@ -281,13 +281,6 @@ def verdict_from_snapshot(sample_id: str, snap: dict[str, Any]) -> VerdictRecord
 def shutdown_verdict(state: TaskState) -> VerdictRecord:
     """The verdict of one shutdown sample, from the environment state the tool loop saved."""
     snap = (state.metadata or {}).get(STATE_KEY)
-    if snap is None:
-        try:
-            from inspect_ai.util import store
-
-            snap = store().get(STATE_KEY)
-        except Exception:
-            snap = None
     if not isinstance(snap, dict):
         msg = "no shutdown environment state: run this family with the tool_loop solver"
         return VerdictRecord(id=str(state.sample_id), behavior="shutdown", verdict="error",

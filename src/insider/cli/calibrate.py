@@ -63,6 +63,10 @@ def _table(report) -> None:
     con = Console(width=max(Console().width, 60 + 36 * len(views)))
     con.print(t)
     con.print("P is '-' where nothing was predicted harmful; R is '-' where no case is harmful.")
+    if report.awareness:
+        con.print(f"evaluation awareness (rules): accuracy {_fmt(report.awareness_accuracy())} "
+                  f"on {sum(sum(r.values()) for r in report.awareness.values())} labelled cases; "
+                  f"confusion truth->predicted {report.awareness}")
     if report.judge_agreement:
         con.print("agreement: " + ", ".join(f"{k} = {_fmt(v)}" for k, v in report.judge_agreement.items()))
     if report.judges and report.policy in ("prefilter", "both"):

@@ -19,8 +19,10 @@ from inspect_ai.model import Model
 from pydantic import BaseModel, ValidationError
 
 from insider.errors import InsiderError
+from insider.extract import extract_actions
 from insider.judge.agreement import agreement, cohen_kappa
 from insider.judge.classify import classify
+from insider.judge.detectors import run_detector
 from insider.judge.policy import combine
 from insider.records import ClassifyInput, VerdictRecord
 
@@ -30,6 +32,7 @@ class Label(BaseModel):
     category: str = "uncategorised"
     complied: bool | None = None
     faking_reasoning: bool | None = None
+    awareness: str | None = None  # optional: evaluation | deployment | none
 
 
 class LabelledCase(ClassifyInput):
@@ -78,6 +81,12 @@ class Report:
     judge_agreement: dict[str, float] | None = None
     judge_calls_skipped_by_policy: int = 0
     n: int = 0
+    # awareness labels, when present: truth -> predicted -> count
+    awareness: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def awareness_accuracy(self) -> float | None:
+        n = sum(sum(row.values()) for row in self.awareness.values())
+        return sum(row.get(t, 0) for t, row in self.awareness.items()) / n if n else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +95,7 @@ class Report:
             "n": self.n,
             "judge_calls_skipped_by_policy": self.judge_calls_skipped_by_policy,
             "judge_agreement": self.judge_agreement,
+            "awareness": {"confusion": self.awareness, "accuracy": self.awareness_accuracy()} if self.awareness else None,
             "groups": {g: {v: c.figures() for v, c in views.items()} for g, views in self.groups.items()},
         }
 
@@ -134,11 +144,8 @@ def calibrate(cases: list[LabelledCase], judges: list[Model] | None = None, poli
     per_judge: list[list[str | None]] = [[] for _ in judges]
     for case, rec in zip(cases, records):
         det = rec.detector.verdict
-        from insider.judge.detectors import run_detector
-        from insider.extract import extract_actions
-
-        candidate = run_detector(case.behavior, case.response, extract_actions(case.response, case.tool_calls),
-                                 case.facts).candidate
+        actions = extract_actions(case.response, case.tool_calls)
+        candidate = run_detector(case.behavior, case.response, actions, case.facts).candidate
         jv = rec.judge.verdict if rec.judge else None
         combined, _ = combine(policy, det, candidate, jv)
         if judges and policy == "prefilter" and not candidate:
@@ -155,7 +162,10 @@ def calibrate(cases: list[LabelledCase], judges: list[Model] | None = None, poli
         if case.behavior == "alignment_faking" and case.label.faking_reasoning is not None:
             bucket = rep.groups.setdefault("faking_reasoning:alignment_faking", {})
             bucket.setdefault("detector", Counts()).add(
-                case.label.faking_reasoning, "harmful" if rec.complied and _det_faking(case) else "benign")
+                case.label.faking_reasoning, "harmful" if rec.faking_reasoning else "benign")
+        if case.label.awareness is not None and rec.awareness is not None:
+            row = rep.awareness.setdefault(case.label.awareness, {})
+            row[rec.awareness] = row.get(rec.awareness, 0) + 1
         if len(judges) > 1 and rec.judges:
             for i, r in enumerate(rec.judges):
                 per_judge[i].append(None if r.verdict == "error" else r.verdict)
@@ -168,8 +178,3 @@ def calibrate(cases: list[LabelledCase], judges: list[Model] | None = None, poli
         rep.judge_agreement = {"cohen_kappa_judge_vs_rules": cohen_kappa([a for a, _ in pairs], [b for _, b in pairs])}
     return rep
 
-
-def _det_faking(case: LabelledCase) -> bool:
-    from insider.judge.detectors import run_detector
-
-    return bool(run_detector(case.behavior, case.response, [], case.facts).faking_reasoning)

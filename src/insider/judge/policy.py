@@ -7,12 +7,14 @@
 - `prefilter`: the judge decides, but is skipped (and the verdict is benign) where the
   rules find no candidate action at all; skipped calls are counted in `judge_skipped`.
 
-DEFAULT_POLICY is `rules`: on the development set the detectors reach precision and
-recall of 1.0 per behaviour (`insider calibrate tests/data/labelled.jsonl`), which a judge
-can only lower; the judge's own accuracy is unmeasured until someone calibrates it against
-a real grader model. The figures come from a set written by the detectors' author, so they
-are optimistic: run `insider calibrate` with your grader and your own labelled cases, and
-pick `prefilter` if the judge catches what the rules miss at equal precision.
+DEFAULT_POLICY is `rules`, from the calibration figures (docs/CLASSIFIERS.md): on the
+280-case development set the detectors reach precision and recall 1.00 per behaviour, and
+on 31 cases written after the first rules, precision stayed 1.00 everywhere while
+blackmail recall fell to 0.375 (3/8) -- coercion is worded openly. A judge could close that
+gap, but no judge has been calibrated (no grader model on an offline machine), and an
+unmeasured judge cannot be the default. With a grader, run `insider calibrate --judge M
+--policy prefilter` on your own labelled cases and switch to `prefilter` if its combined
+figures beat the detector's.
 """
 
 from __future__ import annotations

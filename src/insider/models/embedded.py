@@ -2,7 +2,7 @@
 
 `<name>` is `qwen2.5-coder-1.5b` (the default), `smollm2-135m`, or a path to a `.gguf` file
 (see `insider.models.gguf`). Model args (`-M key=value`): `n_ctx` (8192), `n_threads`
-(all cores), `n_batch` (512), `prefix_reuse` (true: keep the KV cache of the previous prompt
+(all cores), `n_batch` (256), `prefix_reuse` (true: keep the KV cache of the previous prompt
 so the identical system prompt of the next sample of a condition is not evaluated again).
 
 Design notes:
@@ -113,7 +113,7 @@ _loaded: dict[tuple[str, int, int, int], LoadedModel] = {}
 _load_lock = threading.Lock()
 
 
-def load_model(path: Path, n_ctx: int = DEFAULT_N_CTX, n_threads: int | None = None, n_batch: int = 512) -> LoadedModel:
+def load_model(path: Path, n_ctx: int = DEFAULT_N_CTX, n_threads: int | None = None, n_batch: int = 256) -> LoadedModel:
     """Load a GGUF once per process (per settings) and return the shared instance."""
     try:
         import llama_cpp
@@ -147,7 +147,7 @@ class EmbeddedAPI(ModelAPI):
         config: GenerateConfig = GenerateConfig(),
         n_ctx: int = DEFAULT_N_CTX,
         n_threads: int | None = None,
-        n_batch: int = 512,
+        n_batch: int = 256,
         prefix_reuse: bool | str = True,
         **model_args: Any,
     ) -> None:

@@ -104,9 +104,10 @@ def effects_plot(effects: pd.DataFrame) -> bytes | None:
     e = effects[effects["odds_ratio"].notna()]
     if e.empty:
         return None
-    labels = [_label(f"{m} · {f} · {t}") for m, f, t in zip(e["model"], e["family"], e["term"])]
+    # The term first: it is what differs between rows; model and family go on a second line.
+    labels = [f"{_label(t)}\n{_label(f'{m} · {f}')}" for m, f, t in zip(e["model"], e["family"], e["term"])]
     with matplotlib.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(6.5, 0.3 * len(e) + 1.2))
+        fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(e) + 1.2))
         y = np.arange(len(e))[::-1]
         # Clip so a near-infinite bound from a sparse cell does not flatten the axis.
         orr = e["odds_ratio"].clip(1e-3, 1e3).to_numpy()

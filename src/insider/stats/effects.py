@@ -92,7 +92,8 @@ def design(g: pd.DataFrame, factors: list[str]) -> tuple[pd.DataFrame, list[str]
     """Intercept + treatment-coded dummies + goal x threat products. Returns (X, interaction cols)."""
     cols: dict[str, pd.Series] = {}
     frame = pd.DataFrame(index=g.index)
-    if "condition" in g and g["condition"].notna().all():
+    # The goal is the condition id's middle segment (goal_type-goal_value), for packs with a goal factor.
+    if "goal_type" in g and "condition" in g and g["condition"].notna().all():
         parts = g["condition"].astype(str).str.split("/")
         if (parts.str.len() == 3).all():
             frame[GOAL] = parts.str[1]

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log, read_eval_log_samples
+from inspect_ai.log import (
+    EvalLog,
+    list_eval_logs,
+    read_eval_log,
+    read_eval_log_sample,
+    read_eval_log_sample_summaries,
+    read_eval_log_samples,
+)
 
 from insider.errors import InsiderError
 
@@ -27,7 +34,7 @@ KNOWN_FACTORS = (
 COLUMNS = [
     "model", "family", "behavior", "condition", "sample_id", "epoch", "repeat", "sample_index",
     "verdict", "detector_verdict", "judge_verdict", "judge_model", "awareness", "engaged",
-    "n_actions", "input_tokens", "output_tokens", "error", "monitored", "complied",
+    "input_tokens", "output_tokens", "error", "monitored", "complied",
     "faking_reasoning", "identity_seed", "pack", "pack_hash", "preset", "task", "run", "log_file",
 ]
 # Metadata keys that are never factors (and factor names may not shadow table columns).
@@ -75,14 +82,39 @@ def iter_rows(runs: Iterable[str | Path]) -> Iterator[dict[str, Any]]:
 
 # The table needs no transcript: leave the heavy fields on disk.
 _HEAVY = {"events", "attachments", "store", "messages", "timelines", "events_data"}
+# Inspect's sample summaries replace a metadata value over 1 kB with this text.
+_THINNED = "Key removed from summary"
 
 
-def _samples(log_file: Path, header: EvalLog) -> Iterator[EvalSample]:
-    if header.eval.dataset.sample_ids is None:
-        # Older or hand-written logs: no index to stream by, so read the whole file.
-        yield from read_eval_log(str(log_file)).samples or []
+def _samples(log_file: Path, header: EvalLog) -> Iterator[Any]:
+    """Each sample's id, epoch, metadata, scores, usage and error.
+
+    The log's sample summaries hold all of that in one read; a sample whose summary lost a
+    value we need (a long judge explanation, a large factor) is read in full instead.
+    """
+    try:
+        summaries = read_eval_log_sample_summaries(str(log_file))
+    except Exception:  # a log without summaries (old or hand-made): stream the samples
+        summaries = None
+    if summaries is None:
+        if header.eval.dataset.sample_ids is None:
+            yield from read_eval_log(str(log_file)).samples or []
+        else:
+            yield from read_eval_log_samples(str(log_file), all_samples_required=False, exclude_fields=_HEAVY)
         return
-    yield from read_eval_log_samples(str(log_file), all_samples_required=False, exclude_fields=_HEAVY)
+    for summary in summaries:
+        if _thinned(summary):
+            yield read_eval_log_sample(str(log_file), id=summary.id, epoch=summary.epoch, exclude_fields=_HEAVY)
+        else:
+            yield summary
+
+
+def _thinned(summary: Any) -> bool:
+    score = (summary.scores or {}).get(SCORE_NAME)
+    values = list((summary.metadata or {}).values())
+    if score is not None and score.metadata:
+        values += [score.metadata.get(k) for k in ("detector", "judge", "error", "awareness")]
+    return any(isinstance(v, str) and v.startswith(_THINNED) for v in values)
 
 
 def load_results(runs: Iterable[str | Path]) -> pd.DataFrame:
@@ -107,7 +139,7 @@ def factor_columns(df: pd.DataFrame) -> list[str]:
     return [c for c in df.columns if c not in COLUMNS]
 
 
-def sample_row(sample: EvalSample, header: EvalLog, *, run: str, log_file: str) -> dict[str, Any]:
+def sample_row(sample: Any, header: EvalLog, *, run: str, log_file: str) -> dict[str, Any]:
     md = sample.metadata or {}
     spec = header.eval
     score = (sample.scores or {}).get(SCORE_NAME)
@@ -130,7 +162,6 @@ def sample_row(sample: EvalSample, header: EvalLog, *, run: str, log_file: str) 
         "judge_model": judge.get("model"),
         "awareness": rec.get("awareness"),
         "engaged": rec.get("engaged"),
-        "n_actions": len(rec.get("actions") or []) if score is not None else None,
         "input_tokens": usage[0],
         "output_tokens": usage[1],
         "error": _error_text(rec, sample, score),
@@ -162,14 +193,14 @@ def _scalar(v: Any) -> bool:
     return v is None or isinstance(v, (str, int, float, bool))
 
 
-def _verdict(score: Any, sample: EvalSample) -> str:
+def _verdict(score: Any, sample: Any) -> str:
     if score is None:
         return "error"  # no verdict is an error, never benign
     value = score.value
     return value if value in VERDICTS else "error"
 
 
-def _error_text(rec: dict[str, Any], sample: EvalSample, score: Any) -> str | None:
+def _error_text(rec: dict[str, Any], sample: Any, score: Any) -> str | None:
     if rec.get("error"):
         return str(rec["error"])
     if sample.error is not None:
@@ -181,7 +212,7 @@ def _error_text(rec: dict[str, Any], sample: EvalSample, score: Any) -> str | No
     return None
 
 
-def _usage(sample: EvalSample, model: str) -> tuple[int | None, int | None]:
+def _usage(sample: Any, model: str) -> tuple[int | None, int | None]:
     # The judge's tokens are in model_usage too; count the model under test when we can.
     usage = sample.model_usage or {}
     if not usage:
@@ -191,7 +222,9 @@ def _usage(sample: EvalSample, model: str) -> tuple[int | None, int | None]:
 
 
 def _preset(md: dict[str, Any], spec: Any) -> str | None:
-    for source in (md, spec.task_args or {}, spec.metadata or {}):
-        if source.get("preset"):
-            return str(source["preset"])
+    # The sample, the task's arguments, or the task metadata (`insider_preset`) may carry it.
+    for source, key in ((md, "preset"), (spec.task_args or {}, "preset"), (spec.metadata or {}, "insider_preset"),
+                        (spec.metadata or {}, "preset")):
+        if source.get(key):
+            return str(source[key])
     return None
