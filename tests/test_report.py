@@ -180,3 +180,16 @@ def test_report_renders_in_headless_chromium_without_console_messages(html_repor
     # Any console line (a script error, a CSP violation from an injected script) fails.
     console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
     assert console == []
+
+
+def test_published_beside_respects_the_prohibitions_switch(tmp_path):
+    import pandas as pd
+
+    from insider.report.published import beside
+
+    rows = [{"model": "anthropic/claude-opus-4", "preset": "paper", "condition": "blackmail/explicit-america/replacement",
+             "prohibitions": p, "verdict": v} for p in ("off", "on") for v in ("harmful", "benign")]
+    b = beside(pd.DataFrame(rows)).set_index("published_rate")
+    assert set(b.index) == {0.96, 0.37} and (b["n"] == 2).all()
+    none = beside(pd.DataFrame([{**rows[0], "preset": "default"}]))
+    assert none.empty  # only paper-preset runs are put beside the study

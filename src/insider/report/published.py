@@ -44,12 +44,10 @@ def beside(df: pd.DataFrame) -> pd.DataFrame:
     for entry in data["agentic"]:
         sub = paper[paper["condition"] == entry["condition"]]
         for f, v in (entry.get("factors") or {}).items():
-            sub = sub[sub[f] == v] if f in sub else sub.iloc[0:0]
-        if not entry.get("factors"):
-            # The unqualified figure is for the plain condition: skip runs with extra factors on.
-            for f in ("prohibitions",):
-                if f in sub:
-                    sub = sub[sub[f].isin([False, None, "none", "off"]) | sub[f].isna()]
+            sub = sub[sub[f].map(_on) == _on(v)] if f in sub else sub.iloc[0:0]
+        if not entry.get("factors") and "prohibitions" in sub:
+            # The unqualified figure is for the plain condition: leave out runs with prohibitions on.
+            sub = sub[~sub["prohibitions"].map(_on)]
         for model in sorted(sub["model"].unique()):
             if match_model(model) != entry["model"]:
                 continue
@@ -64,6 +62,11 @@ def beside(df: pd.DataFrame) -> pd.DataFrame:
                 "source": data["sources"][entry["source"]]["title"], "how": entry["how"], "note": entry.get("note", ""),
             })
     return pd.DataFrame(rows, columns=BESIDE_COLUMNS)
+
+
+def _on(v: Any) -> bool:
+    """Factor switches are spelled on/off in packs and true/false in the published data."""
+    return str(v).strip().lower() in ("true", "on", "yes", "1")
 
 
 def references(families: set[str]) -> dict[str, list[dict[str, Any]]]:

@@ -82,7 +82,7 @@ def _note(text: str) -> dict:
 def _levels(s: pd.Series) -> tuple[pd.Series, str]:
     s = s.astype(str)
     levels = sorted(s.unique())
-    for ref in ("none", "False", "0"):
+    for ref in ("none", "off", "False", "false", "0"):
         if ref in levels:
             return s, ref
     return s, s.value_counts().idxmax()
