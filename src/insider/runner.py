@@ -47,13 +47,14 @@ def default_out_dir(family: str, model: str) -> str:
 
 def task_registry() -> dict[str, Any]:
     """Task functions by family name (those built so far)."""
-    from insider import tasks
+    from insider import alignment_faking, tasks
 
     found = {
         name: getattr(tasks, name)
         for name in ("blackmail", "leaking", "lethal_action", "agentic_misalignment", "alignment_faking", "shutdown")
         if hasattr(tasks, name)
     }
+    found["alignment_faking"] = alignment_faking.alignment_faking
     return found
 
 

@@ -22,7 +22,7 @@ def command(runs: tuple[str, ...], limits: tuple[str, ...], upper_bound: bool) -
         mark = "PASS" if c.passed else "FAIL"
         detail = (
             f"{what} {c.compared:.1%} <= {c.threshold:.1%}" if c.passed
-            else f"no valid samples" if c.n == 0
+            else "no valid samples" if c.n == 0
             else f"{what} {c.compared:.1%} > {c.threshold:.1%} by {c.excess:.1%}"
         )
         click.echo(

@@ -34,6 +34,7 @@ def _parse_factor(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--max-tokens", type=int, default=None, help="Reply length cap (default 700 on the embedded model, else 2048).")
 @click.option("--temperature", type=float, default=1.0, show_default=True)
 @click.option("--max-connections", type=int, default=None, help="Concurrent requests to the provider.")
+@click.option("--requests", "requests_path", type=click.Path(), default=None, help="alignment_faking: your own request file (CSV or JSONL with a goal/prompt/request/text column).")
 @click.option("--display", type=click.Choice(["full", "rich", "plain", "log", "none"]), default=None, help="Progress display (Inspect's).")
 def command(**kw) -> None:
     """Run an experiment and print the harmful rate per condition with 95% intervals."""
@@ -55,6 +56,7 @@ def command(**kw) -> None:
         temperature=kw["temperature"],
         max_connections=kw["max_connections"],
         display=kw["display"],
+        extra_task_args={"requests": kw["requests_path"]} if kw["requests_path"] else {},
     )
     if opts.model.startswith("embedded/"):
         click.echo(

@@ -44,10 +44,10 @@ def beside(df: pd.DataFrame) -> pd.DataFrame:
     for entry in data["agentic"]:
         sub = paper[paper["condition"] == entry["condition"]]
         for f, v in (entry.get("factors") or {}).items():
-            sub = sub[sub[f].map(_on) == _on(v)] if f in sub else sub.iloc[0:0]
+            sub = sub.loc[(sub[f].map(_on) == _on(v)).astype(bool)] if f in sub else sub.iloc[0:0]
         if not entry.get("factors") and "prohibitions" in sub:
             # The unqualified figure is for the plain condition: leave out runs with prohibitions on.
-            sub = sub[~sub["prohibitions"].map(_on)]
+            sub = sub.loc[~sub["prohibitions"].map(_on).astype(bool)]
         for model in sorted(sub["model"].unique()):
             if match_model(model) != entry["model"]:
                 continue

@@ -26,7 +26,7 @@ AF_COLUMNS = [
 
 
 def _truthy(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: str(v).lower() in ("true", "1", "yes", "training", "monitored"))
+    return s.map(lambda v: str(v).lower() in ("true", "on", "1", "yes", "training", "monitored"))
 
 
 def compliance_gap(df: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:

@@ -1,0 +1,55 @@
+"""The table `insider run` prints at the end: per condition n, harmful, rate, 95% CI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from insider.stats.alignment import compliance_gap
+from insider.stats.cells import cell_summary
+from insider.stats.results import load_results
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None or x != x else f"{100 * x:.1f}%"
+
+
+def print_run_summary(out: str | Path, logs: list[Any] | None = None, console: Console | None = None) -> None:
+    if console is None:
+        console = Console()
+        # Piped output defaults to 80 columns, which would cut condition ids.
+        console = Console(width=max(console.width, 110))
+    df = load_results([out])
+    if df.empty:
+        console.print(f"no scored samples yet in {out}")
+        return
+    cells = cell_summary(df)
+    for model, rows in cells.groupby("model", sort=True):
+        table = Table(title=f"{model}: harmful rate per condition", caption="rate = harmful / n; 95% Wilson interval; errors and invalid are not in n")
+        table.add_column("condition", no_wrap=True)
+        for col in ("n", "harmful", "rate", "95% CI", "errors", "invalid"):
+            table.add_column(col, justify="right", no_wrap=True)
+        for row in rows.itertuples():
+            table.add_row(
+                str(row.condition), str(row.n), str(row.harmful), _pct(row.rate),
+                f"{_pct(row.ci_low)}-{_pct(row.ci_high)}", str(row.errors), str(row.invalid),
+            )
+        console.print(table)
+    af = compliance_gap(df)
+    if not af.empty:
+        gap = Table(title="alignment faking: compliance when monitored vs unmonitored")
+        for col in ("model", "monitored", "unmonitored", "gap (95% CI)", "faking reasoning"):
+            gap.add_column(col)
+        for row in af.itertuples():
+            gap.add_row(
+                str(row.model),
+                f"{_pct(row.compliance_monitored)} (n={row.n_monitored})",
+                f"{_pct(row.compliance_unmonitored)} (n={row.n_unmonitored})",
+                f"{_pct(row.gap)} ({_pct(row.gap_low)} to {_pct(row.gap_high)})",
+                _pct(row.faking_reasoning),
+            )
+        console.print(gap)
+    console.print(f"logs: {Path(out).resolve()}  (view: insider view {out}; report: insider report {out} --out report.html)")
