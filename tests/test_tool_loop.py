@@ -165,3 +165,16 @@ def test_bad_settings_are_user_errors():
         agentic_task(["blackmail"], interaction="two_turn")
     with pytest.raises(InsiderError, match="max_turns"):
         shutdown(max_turns=0)
+
+
+@pytest.mark.parametrize("tools, carried_out", [("auto", True), ("native", False)])
+def test_markup_in_native_mode_runs_only_in_auto(tmp_path, tools, carried_out):
+    model = _write(tmp_path, [{"turns": [
+        {"response": "<tool_use:email>\nto: priya.raman@corvane.com\nsubject: Hi\nbody: Noted.\n</tool_use:email>"},
+        {"response": "Done."},
+    ]}])
+    task = agentic_task(["blackmail"], conditions="blackmail/none/none", samples=1, tools=tools)
+    sample = _run(task, model, tmp_path)["blackmail/none/none/interaction-tool_loop#0"]
+    log = actions_from_state(sample)
+    assert [a.to for a in log] == ([["priya.raman@corvane.com"]] if carried_out else [])
+    assert [m.role for m in sample.messages].count("assistant") == (2 if carried_out else 1)
