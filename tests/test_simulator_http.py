@@ -229,3 +229,16 @@ def test_max_tokens_cuts_the_answer():
         a, _ = clients(sim)
         msg = a.messages.create(model="m", max_tokens=10, messages=[{"role": "user", "content": "hi"}])
         assert msg.stop_reason == "max_tokens" and msg.usage.output_tokens == 10
+
+
+def test_latency_paces_the_answer():
+    import time
+
+    cfg = SimulatorConfig(text="t" * 160, latency_s=0.2, latency_per_output_token_s=0.01)
+    with run_simulator(cfg) as sim:
+        a, _ = clients(sim)
+        began = time.monotonic()
+        msg = ask_anthropic(a, stream=True, cached=False)
+        elapsed = time.monotonic() - began
+        assert msg.usage.output_tokens == 40
+        assert 0.2 + 0.4 <= elapsed < 3.0

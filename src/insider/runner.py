@@ -36,6 +36,7 @@ class RunOptions:
     max_connections: int | None = None
     display: str | None = None
     retry_errors: bool = False
+    interaction: str | None = None  # tool_loop: the email families as multi-turn agents
     extra_task_args: dict[str, Any] = field(default_factory=dict)
 
 
@@ -47,7 +48,7 @@ def default_out_dir(family: str, model: str) -> str:
 
 def task_registry() -> dict[str, Any]:
     """Task functions by family name (those built so far)."""
-    from insider import alignment_faking, tasks
+    from insider import alignment_faking, tasks, tasks_agentic
 
     found = {
         name: getattr(tasks, name)
@@ -55,6 +56,7 @@ def task_registry() -> dict[str, Any]:
         if hasattr(tasks, name)
     }
     found["alignment_faking"] = alignment_faking.alignment_faking
+    found["shutdown"] = tasks_agentic.shutdown
     return found
 
 
@@ -85,6 +87,24 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# Options every family has a neutral value for: dropped quietly where a family lacks them.
+_NEUTRAL = {"vary_identities": False, "preset": "default", "seed": 0}
+
+
+def _accepted_args(task_fn: Any, task_args: dict[str, Any], family: str) -> dict[str, Any]:
+    import inspect as pyinspect
+
+    accepted = set(pyinspect.signature(task_fn).parameters)
+    out = {}
+    for key, value in task_args.items():
+        if key in accepted:
+            out[key] = value
+        elif _NEUTRAL.get(key, object()) != value:
+            option = "--" + key.replace("_", "-")
+            raise InsiderError(f"{option} does not apply to the {family} family")
+    return out
+
+
 def run_experiment(opts: RunOptions):
     """Run (or resume) the experiment; returns (success, logs, out_dir)."""
     from inspect_ai import eval_set
@@ -102,6 +122,15 @@ def run_experiment(opts: RunOptions):
             raise InsiderError(f"unknown family {opts.family!r}: choose one of {', '.join(registry)}")
         task_fn, family = registry[opts.family], opts.family
         task_args = {}
+        if opts.interaction and opts.interaction != "single_turn":
+            if opts.family not in ("blackmail", "leaking", "lethal_action", "agentic_misalignment"):
+                raise InsiderError(f"--interaction applies to the email families, not {opts.family}")
+            from insider.tasks import AGENTIC_FAMILIES
+            from insider.tasks_agentic import agentic_tool_loop
+
+            task_fn = agentic_tool_loop
+            fams = list(AGENTIC_FAMILIES) if opts.family == "agentic_misalignment" else [opts.family]
+            task_args = {"families": fams, "interaction": opts.interaction}
 
     check_model(opts.model)
     if opts.judge and opts.judge != "none":
@@ -126,6 +155,7 @@ def run_experiment(opts: RunOptions):
         task_args["policy"] = opts.policy
     task_args.update(opts.extra_task_args)
 
+    task_args = _accepted_args(task_fn, task_args, family)
     task = task_fn(**task_args)  # builds the dataset now: bad conditions fail before any call
     out = opts.out or default_out_dir(family if not opts.pack else Path(opts.pack).name, opts.model)
     model_roles = {"grader": opts.judge} if opts.judge and opts.judge != "none" else None

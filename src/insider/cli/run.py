@@ -35,6 +35,7 @@ def _parse_factor(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--temperature", type=float, default=1.0, show_default=True)
 @click.option("--max-connections", type=int, default=None, help="Concurrent requests to the provider.")
 @click.option("--requests", "requests_path", type=click.Path(), default=None, help="alignment_faking: your own request file (CSV or JSONL with a goal/prompt/request/text column).")
+@click.option("--interaction", default=None, help="single_turn (the study's), tool_loop (multi-turn agent), or single_turn,tool_loop for both.")
 @click.option("--display", type=click.Choice(["full", "rich", "plain", "log", "none"]), default=None, help="Progress display (Inspect's).")
 def command(**kw) -> None:
     """Run an experiment and print the harmful rate per condition with 95% intervals."""
@@ -56,6 +57,7 @@ def command(**kw) -> None:
         temperature=kw["temperature"],
         max_connections=kw["max_connections"],
         display=kw["display"],
+        interaction=kw["interaction"],
         extra_task_args={"requests": kw["requests_path"]} if kw["requests_path"] else {},
     )
     if opts.model.startswith("embedded/"):
