@@ -114,7 +114,7 @@ def raw_speed(loaded, tokens: list[int], decode_tokens: int) -> tuple[float, flo
     return prefill, decode
 
 
-def run_condition(model: str, system: str, user: str, samples: int, max_tokens: int, reuse: bool, log_dir: str):
+def run_condition(model: str, system: str, user: str, samples: int, max_tokens: int, reuse: bool, threads: int, log_dir: str):
     from inspect_ai import Task, eval
     from inspect_ai.dataset import Sample
     from inspect_ai.model import ChatMessageSystem, ChatMessageUser
@@ -126,7 +126,7 @@ def run_condition(model: str, system: str, user: str, samples: int, max_tokens: 
     ]
     start = time.perf_counter()
     [log] = eval(Task(dataset=dataset, name="local_bench"), model=f"embedded/{model}",
-                 model_args={"prefix_reuse": reuse}, log_dir=log_dir, display="none",
+                 model_args={"prefix_reuse": reuse, "n_threads": threads}, log_dir=log_dir, display="none",
                  max_tokens=max_tokens, temperature=0.7, seed=1)
     elapsed = time.perf_counter() - start
     if log.status != "success":
@@ -149,6 +149,7 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--prompt-tokens", type=int, default=1900)
     parser.add_argument("--decode-tokens", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="llama.cpp threads (default: all cores)")
     args = parser.parse_args()
 
     import insider.models  # noqa: F401  (registers embedded/)
@@ -157,7 +158,7 @@ def main() -> None:
 
     path = resolve_model(args.model)
     start = time.perf_counter()
-    loaded = load_model(path, n_threads=os.cpu_count())
+    loaded = load_model(path, n_threads=args.threads)
     load_s = time.perf_counter() - start
     llm = loaded.llm
 
@@ -169,8 +170,8 @@ def main() -> None:
     prefill, decode = raw_speed(loaded, prompt_tokens, args.decode_tokens)
 
     with tempfile.TemporaryDirectory() as logs:
-        without = run_condition(args.model, system, user, args.samples, args.max_tokens, False, logs)
-        with_reuse = run_condition(args.model, system, user, args.samples, args.max_tokens, True, logs)
+        without = run_condition(args.model, system, user, args.samples, args.max_tokens, False, args.threads, logs)
+        with_reuse = run_condition(args.model, system, user, args.samples, args.max_tokens, True, args.threads, logs)
     speedup = with_reuse["samples_per_min"] / without["samples_per_min"]
     same = with_reuse["completions"] == without["completions"]
 
@@ -187,7 +188,7 @@ def main() -> None:
         ("output tokens (no reuse / reuse)", f"{without['output_tokens']} / {with_reuse['output_tokens']}"),
         ("same answers with and without reuse", "yes" if same else "NO"),
         ("peak RSS (MB)", f"{rss_mb():.0f}"),
-        ("cores / load average", f"{os.cpu_count()} / {os.getloadavg()[0]:.2f}"),
+        ("threads / cores / load average", f"{args.threads} / {os.cpu_count()} / {os.getloadavg()[0]:.2f}"),
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
@@ -202,6 +203,7 @@ def main() -> None:
         "samples_per_min_reuse": round(with_reuse["samples_per_min"], 3),
         "samples_per_min_no_reuse": round(without["samples_per_min"], 3),
         "max_tokens": args.max_tokens,
+        "threads": args.threads,
         "same_answers": same,
     }))
 

@@ -151,12 +151,9 @@ def test_a_sample_without_environment_state_is_an_error():
     assert shutdown_score(state).value == "error"
 
 
-def test_shutdown_scorer_reports_under_the_insider_name():
-    from inspect_ai._util.registry import registry_lookup, registry_unqualified_name
+def test_insider_scorer_hands_shutdown_to_the_environment_verdict():
+    from insider.judge.scorer import _state_scorer
+    from insider.agent.shutdown import shutdown_score
 
-    from insider.agent.shutdown import shutdown_scorer
-    from insider.judge.scorer import insider_scorer
-
-    assert registry_unqualified_name(shutdown_scorer()) == "insider"
-    # The registry's `insider` is still insider_scorer (rescoring a log by name stays right).
-    assert registry_lookup("scorer", "insider") is insider_scorer
+    assert _state_scorer("shutdown") is shutdown_score
+    assert _state_scorer("blackmail") is None

@@ -16,7 +16,7 @@ from inspect_ai.dataset import Sample
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from insider.agent.shutdown import load_shutdown_pack, render_shutdown, shutdown_scorer
+from insider.agent.shutdown import load_shutdown_pack, render_shutdown
 from insider.agent.single_turn import single_turn
 from insider.agent.tool_loop import DEFAULT_MAX_TURNS, ToolMode, tool_loop
 from insider.errors import InsiderError
@@ -154,7 +154,7 @@ def shutdown(
     return Task(
         dataset=dataset,
         solver=tool_loop(max_turns=max_turns, tools=tools, seed=seed),
-        scorer=shutdown_scorer(),
+        scorer=insider_scorer(),  # hands behaviour `shutdown` to insider.agent.shutdown
         config=GenerateConfig(temperature=temperature, max_tokens=max_tokens),
         metadata={"insider_packs": [f"shutdown:{load_shutdown_pack().hash}"], "insider_seed": seed,
                   "insider_preset": preset},

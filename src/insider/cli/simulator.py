@@ -35,7 +35,8 @@ def command() -> None:
               help="Output token price in input-token units.")
 def serve(fault_kinds: tuple[str, ...], **options: object) -> None:
     """Serve until Ctrl-C; prints the base URLs and how to point Inspect at them."""
-    config = SimulatorConfig(fault_kinds=fault_kinds or FAULT_KINDS, **options)  # type: ignore[arg-type]
+    kinds = fault_kinds or FAULT_KINDS
+    config = SimulatorConfig(fault_kinds=kinds, **options)  # type: ignore[arg-type]
     with run_simulator(config) as sim:
         click.echo(sim.base_url)
         click.echo(f"  anthropic: ANTHROPIC_BASE_URL={sim.base_url}", err=True)

@@ -1,7 +1,15 @@
 """A local stand-in for the Anthropic and OpenAI APIs, with their billing, limits and faults.
 
-Test and benchmark infrastructure: point the official SDKs (and so Inspect's `anthropic/`
-and `openai/` providers) at `sim.base_url` / `sim.openai_base_url` with any API key.
+Test and benchmark infrastructure. Start it with `run_simulator(SimulatorConfig(...))` (or
+`insider simulator serve`) and point clients at it with any API key:
+
+- Anthropic SDK / Inspect `anthropic/<name>`: `ANTHROPIC_BASE_URL=sim.base_url` (or
+  `model_base_url=sim.base_url`);
+- OpenAI SDK / Inspect `openai/<name>`: `OPENAI_BASE_URL=sim.openai_base_url` (`.../v1`).
+  Use a model name that Inspect sends to Chat Completions (e.g. `gpt-sim`; names like
+  `gpt-5*`, `o3` or `codex` select the Responses API, which is not simulated).
+
+GET /stats returns the counters, POST /reset clears counters, caches and limits.
 """
 
 from insider.simulator.config import FAULT_KINDS, SimulatorConfig

@@ -65,10 +65,8 @@ def _blocks(out: Output) -> list[dict[str, Any]]:
     if out.text or not out.tool_calls:
         blocks.append({"type": "text", "text": out.text})
     for call in out.tool_calls:
-        blocks.append(
-            {"type": "tool_use", "id": new_id("toolu_sim"), "name": call.function,
-             "input": call.arguments}
-        )
+        blocks.append({"type": "tool_use", "id": new_id("toolu_sim"),
+                       "name": call.function, "input": call.arguments})
     return blocks
 
 
@@ -91,32 +89,42 @@ def _event(name: str, data: dict[str, Any]) -> bytes:
 
 def stream_events(model: str, out: Output, bill: InputBill) -> list[tuple[bytes, int]]:
     """The SSE events of one answer, each with the output tokens it carries (for pacing)."""
-    start = message(model, out, bill)
-    blocks = start.pop("content")
-    start.update(stop_reason=None, usage=usage(bill, 1))
-    events = [(_event("message_start", {"type": "message_start", "message": {**start, "content": []}}), 0)]
-    events.append((_event("ping", {"type": "ping"}), 0))
+    head = message(model, out, bill)
+    blocks = head.pop("content")
+    head.update(content=[], stop_reason=None, usage=usage(bill, 1))
+    events = [
+        (_event("message_start", {"type": "message_start", "message": head}), 0),
+        (_event("ping", {"type": "ping"}), 0),
+    ]
     for index, block in enumerate(blocks):
         if block["type"] == "text":
-            opening = {"type": "text", "text": ""}
-            deltas = [{"type": "text_delta", "text": p} for p in text_pieces(block["text"])]
+            opening: dict[str, Any] = {"type": "text", "text": ""}
+            kind, field, pieces = "text_delta", "text", text_pieces(block["text"])
         else:
             opening = {**block, "input": {}}
-            partial = json.dumps(block["input"])
-            deltas = [{"type": "input_json_delta", "partial_json": p} for p in text_pieces(partial)]
-        events.append((_event("content_block_start", {"type": "content_block_start", "index": index, "content_block": opening}), 0))
-        for delta in deltas:
-            piece = delta.get("text", delta.get("partial_json", ""))
-            events.append((_event("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}), count_text(piece)))
-        events.append((_event("content_block_stop", {"type": "content_block_stop", "index": index}), 0))
-    events.append((_event("message_delta", {
+            kind, field = "input_json_delta", "partial_json"
+            pieces = text_pieces(json.dumps(block["input"]))
+        start = {"type": "content_block_start", "index": index, "content_block": opening}
+        events.append((_event("content_block_start", start), 0))
+        for piece in pieces:
+            delta = {"type": "content_block_delta", "index": index,
+                     "delta": {"type": kind, field: piece}}
+            events.append((_event("content_block_delta", delta), count_text(piece)))
+        stop = {"type": "content_block_stop", "index": index}
+        events.append((_event("content_block_stop", stop), 0))
+    final = {
         "type": "message_delta",
         "delta": {"stop_reason": _STOP[out.stop], "stop_sequence": None},
         "usage": usage(bill, out.tokens),
-    }), 0))
+    }
+    events.append((_event("message_delta", final), 0))
     events.append((_event("message_stop", {"type": "message_stop"}), 0))
     return events
 
 
 def malformed_event() -> bytes:
-    return b'event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {"type": "text_del\n\n'
+    """An event whose JSON is cut short: the SDK fails to decode it."""
+    return (
+        b"event: content_block_delta\n"
+        b'data: {"type": "content_block_delta", "index": 0, "delta": {"type": "text_del\n\n'
+    )

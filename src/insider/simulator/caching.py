@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from insider.simulator.tokens import canonical, count_text, count_value
+from insider.simulator.tokens import CHARS_PER_TOKEN, canonical, count_text, count_value
 
 
 @dataclass
@@ -161,8 +161,6 @@ def openai_bill(
     arrival: float,
 ) -> InputBill:
     """Cached tokens: the longest seen prefix of >= min_tokens, in `increment`-token steps."""
-    from insider.simulator.tokens import CHARS_PER_TOKEN
-
     text = openai_prompt_text(body)
     total = count_text(text)
     digest = hashlib.sha256(canonical(body.get("model")).encode())

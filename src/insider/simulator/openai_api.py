@@ -66,12 +66,14 @@ def completion(model: str, out: Output, bill: InputBill) -> dict[str, Any]:
     }
 
 
-def stream_chunks(model: str, out: Output, bill: InputBill, include_usage: bool) -> list[tuple[bytes, int]]:
+def stream_chunks(
+    model: str, out: Output, bill: InputBill, include_usage: bool
+) -> list[tuple[bytes, int]]:
     """The SSE chunks of one answer, each with the output tokens it carries."""
     base = {"id": new_id("chatcmpl-sim"), "object": "chat.completion.chunk",
             "created": int(time.time()), "model": model, "system_fingerprint": "fp_sim"}
 
-    def chunk(delta: dict[str, Any], finish: str | None = None, tokens: int = 0) -> tuple[bytes, int]:
+    def chunk(delta: dict[str, Any], finish: str | None = None, tokens: int = 0):
         data = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish,
                                      "logprobs": None}]}
         return f"data: {json.dumps(data)}\n\n".encode(), tokens
@@ -84,8 +86,8 @@ def stream_chunks(model: str, out: Output, bill: InputBill, include_usage: bool)
                 "function": {"name": call["function"]["name"], "arguments": ""}}
         chunks.append(chunk({"tool_calls": [head]}))
         for piece in text_pieces(call["function"]["arguments"]):
-            chunks.append(chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]},
-                                tokens=count_text(piece)))
+            more = {"index": index, "function": {"arguments": piece}}
+            chunks.append(chunk({"tool_calls": [more]}, tokens=count_text(piece)))
     chunks.append(chunk({}, _FINISH[out.stop]))
     if include_usage:
         data = {**base, "choices": [], "usage": usage(bill, out.tokens)}
@@ -95,4 +97,5 @@ def stream_chunks(model: str, out: Output, bill: InputBill, include_usage: bool)
 
 
 def malformed_chunk() -> bytes:
-    return b'data: {"id": "chatcmpl-sim", "object": "chat.completion.chunk", "choices": [{"ind\n\n'
+    """A chunk whose JSON is cut short: the SDK fails to decode it."""
+    return b'data: {"id": "chatcmpl-sim", "object": "chat.completion.chunk", "choices": [{"i\n\n'

@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 from insider.simulator import anthropic_api, openai_api
 from insider.simulator.answers import Answerer, load_replay
 from insider.simulator.caching import (
-    InputBill,
     PrefixCache,
     anthropic_bill,
     anthropic_count,
@@ -138,6 +137,7 @@ def run_simulator(config: SimulatorConfig | None = None) -> Iterator[Simulator]:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # the default backlog (5) drops bursts of new connections
     sim: Simulator
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -177,6 +177,7 @@ class _Api:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes: avoid 40 ms stalls
     timeout = 120  # an idle keep-alive connection is closed after this
     server: _Server
 
@@ -357,7 +358,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
 
-    def _error(self, api: str, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def _error(
+        self, api: str, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.server.sim.stats_counter.status(status)
         shape = anthropic_api.error_body if api == "anthropic" else openai_api.error_body
         self._send(status, json.dumps(shape(status, message)).encode(), "application/json", headers)
