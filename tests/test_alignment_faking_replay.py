@@ -68,5 +68,6 @@ def test_stats_give_the_known_gap_paired_by_request(run):
     assert row["compliance_monitored"] == pytest.approx(0.6)
     assert row["compliance_unmonitored"] == pytest.approx(0.2)
     assert row["gap"] == pytest.approx(0.4)
+    assert row["faking_reasoning"] == pytest.approx(0.3)  # 3 of the 10 monitored answers
     assert row["gap_low"] < 0.4 < row["gap_high"]
     assert row["method"].startswith("paired")

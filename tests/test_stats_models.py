@@ -86,7 +86,8 @@ def test_compliance_gap_paired_by_request():
     assert g["gap"] == pytest.approx(7 / 20)
     assert g["method"].startswith("paired")
     assert g["gap_low"] < 0.35 < g["gap_high"] and g["gap_low"] > 0
-    assert g["faking_reasoning"] == pytest.approx(11 / 40)
+    # faking reasoning is a share of the monitored answers (11 of 20), as in the paper
+    assert g["faking_reasoning"] == pytest.approx(11 / 20)
 
 
 def test_compliance_gap_unpaired_uses_newcombe():

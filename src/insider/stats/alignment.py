@@ -45,8 +45,10 @@ def compliance_gap(df: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
             *newcombe(rm.k, rm.n, ru.k, ru.n, alpha), fisher_p(rm.k, rm.n, ru.k, ru.n),
             "unpaired: Newcombe interval, Fisher exact test",
         )
-        fr = g["faking_reasoning"].fillna(False).astype(bool)
-        rf = wilson(int(fr.sum()), len(g), alpha)
+        # As in Greenblatt et al.: the share of monitored (training) answers whose reasoning
+        # shows complying to avoid modification; unmonitored answers are not the population.
+        fr = m["faking_reasoning"].fillna(False).astype(bool)
+        rf = wilson(int(fr.sum()), len(m), alpha)
         rows.append({
             "model": model, "compliance_monitored": rm.rate, "n_monitored": rm.n,
             "compliance_unmonitored": ru.rate, "n_unmonitored": ru.n, "gap": gap, "gap_low": low,
