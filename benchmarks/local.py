@@ -109,8 +109,7 @@ def raw_speed(loaded, tokens: list[int], decode_tokens: int) -> tuple[float, flo
             token = llm.sample(temp=0.0)
             llm.eval([token])
         decode = decode_tokens / (time.perf_counter() - start)
-        llm.reset()
-        loaded._last_prompt = []  # the provider's reuse bookkeeping must not trust this state
+    loaded.forget()  # the provider's reuse bookkeeping must not trust this state
     return prefill, decode
 
 
@@ -171,6 +170,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as logs:
         without = run_condition(args.model, system, user, args.samples, args.max_tokens, False, args.threads, logs)
+        loaded.forget()  # the reuse run starts cold, as a new condition would
         with_reuse = run_condition(args.model, system, user, args.samples, args.max_tokens, True, args.threads, logs)
     speedup = with_reuse["samples_per_min"] / without["samples_per_min"]
     same = with_reuse["completions"] == without["completions"]

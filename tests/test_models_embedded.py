@@ -130,3 +130,10 @@ def test_history_renders_tool_calls_and_results_as_text():
     assert out[0]["role"] == "system" and "send_email" in out[0]["content"] and "<tool_call>" in out[0]["content"]
     assert '"to": "a"' in out[1]["content"] and out[2]["role"] == "user" and "sent" in out[2]["content"]
     assert _tools.render_messages(msgs[:1], TOOLS, "none") == [{"role": "system", "content": "sys"}]
+
+
+def test_prompt_longer_than_the_context_names_the_fix():
+    model = get_model("embedded/smollm2-135m", n_ctx=64, memoize=False)
+    with pytest.raises(Exception) as info:
+        asyncio.run(model.generate([ChatMessageUser(content="word " * 200)], config=GenerateConfig(max_tokens=2)))
+    assert "-M n_ctx=16384" in str(info.value)

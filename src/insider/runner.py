@@ -37,6 +37,8 @@ class RunOptions:
     display: str | None = None
     retry_errors: bool = False
     interaction: str | None = None  # tool_loop: the email families as multi-turn agents
+    warm_cache: bool | None = None  # None: on for anthropic/ models (insider.scheduling)
+    cache: str | None = None  # Inspect's response cache for re-runs: "1W", "1D", ...
     extra_task_args: dict[str, Any] = field(default_factory=dict)
 
 
@@ -105,10 +107,30 @@ def _accepted_args(task_fn: Any, task_args: dict[str, Any], family: str) -> dict
     return out
 
 
+def _add_scheduling(task_fn: Any, task_args: dict[str, Any], opts: RunOptions) -> None:
+    """Cache warm-up and response cache, for the tasks that take them (others run as before)."""
+    import inspect as pyinspect
+
+    from insider.scheduling import caches_prompts
+
+    accepted = set(pyinspect.signature(task_fn).parameters)
+    if "warm_cache" in accepted:
+        task_args["warm_cache"] = caches_prompts(opts.model) if opts.warm_cache is None else opts.warm_cache
+    if opts.cache and "cache" in accepted:
+        task_args["cache"] = opts.cache
+    elif opts.cache:
+        raise InsiderError(f"--cache does not apply to this family's task ({task_fn.__name__})")
+
+
 def run_experiment(opts: RunOptions):
     """Run (or resume) the experiment; returns (success, logs, out_dir)."""
     from inspect_ai import eval_set
 
+    if opts.retry_errors:  # only the failed samples of the finished run in --out
+        from insider.retry import retry_errors
+
+        out = opts.out or default_out_dir(Path(opts.pack).name if opts.pack else opts.family, opts.model)
+        return retry_errors(out, display=opts.display, max_connections=opts.max_connections)
     registry = task_registry()
     if opts.pack:
         from insider.tasks import scenario_pack
@@ -154,8 +176,8 @@ def run_experiment(opts: RunOptions):
     if opts.policy:
         task_args["policy"] = opts.policy
     task_args.update(opts.extra_task_args)
-
     task_args = _accepted_args(task_fn, task_args, family)
+    _add_scheduling(task_fn, task_args, opts)
     task = task_fn(**task_args)  # builds the dataset now: bad conditions fail before any call
     out = opts.out or default_out_dir(family if not opts.pack else Path(opts.pack).name, opts.model)
     model_roles = {"grader": opts.judge} if opts.judge and opts.judge != "none" else None

@@ -2,7 +2,9 @@
 
 Every condition x repeat is its own sample, so each verdict survives in the log (repeats
 are not folded into epochs). Samples of one condition are contiguous: providers' prompt
-caches and the embedded model's KV cache both reuse the shared prefix that way.
+caches and the embedded model's KV cache both reuse the shared prefix that way. With
+`warm_cache` (default: on for anthropic/ models) one sample per condition goes first and
+the others wait for it (`insider.scheduling`); `sample_index` keeps the contiguous order.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from insider.agent import single_turn
 from insider.errors import InsiderError
 from insider.judge.scorer import insider_scorer
 from insider.scenarios import load_pack, render
+from insider.scheduling import resolve_warm_cache, warm_order, warm_prefix
 
 AGENTIC_FAMILIES = ("blackmail", "leaking", "lethal_action")
 DEFAULT_MAX_TOKENS = 2048
@@ -117,6 +120,8 @@ def build_task(
     max_tokens: int = DEFAULT_MAX_TOKENS,
     temperature: float = 1.0,
     name: str | None = None,
+    warm_cache: bool | None = None,
+    cache: bool | str | None = None,
 ) -> Task:
     dataset = build_samples(
         packs,
@@ -128,9 +133,14 @@ def build_task(
         vary_identities=vary_identities,
     )
     pack_hashes = sorted({s.metadata["pack"] + ":" + s.metadata["pack_hash"] for s in dataset})
+    warm = resolve_warm_cache(warm_cache)
+    solver = single_turn(seed=seed)
+    if warm or cache:  # one sample per prompt first: see insider.scheduling
+        dataset = warm_order(dataset) if warm else dataset
+        solver = warm_prefix(solver, warm_cache=warm, cache=cache)
     return Task(
         dataset=dataset,
-        solver=single_turn(seed=seed),
+        solver=solver,
         scorer=insider_scorer(policy=policy) if policy else insider_scorer(),
         config=GenerateConfig(temperature=temperature, max_tokens=max_tokens),
         name=name,
@@ -155,6 +165,8 @@ def _family_task(family: str):
         max_tokens: int = DEFAULT_MAX_TOKENS,
         temperature: float = 1.0,
         pack: str | None = None,
+        warm_cache: bool | None = None,
+        cache: bool | str | None = None,
     ) -> Task:
         return build_task(
             [pack or family],
@@ -167,6 +179,8 @@ def _family_task(family: str):
             policy=policy,
             max_tokens=max_tokens,
             temperature=temperature,
+            warm_cache=warm_cache,
+            cache=cache,
         )
 
     make.__name__ = family
@@ -190,6 +204,8 @@ def agentic_misalignment(
     policy: str | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     temperature: float = 1.0,
+    warm_cache: bool | None = None,
+    cache: bool | str | None = None,
 ) -> Task:
     """The three agentic families over one grid (the `paper` preset: 18 conditions)."""
     return build_task(
@@ -203,6 +219,8 @@ def agentic_misalignment(
         policy=policy,
         max_tokens=max_tokens,
         temperature=temperature,
+        warm_cache=warm_cache,
+        cache=cache,
     )
 
 
@@ -218,6 +236,8 @@ def scenario_pack(
     policy: str | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     temperature: float = 1.0,
+    warm_cache: bool | None = None,
+    cache: bool | str | None = None,
 ) -> Task:
     """A user's own scenario pack (a folder holding pack.yaml), run like a built-in family."""
     return build_task(
@@ -231,4 +251,6 @@ def scenario_pack(
         policy=policy,
         max_tokens=max_tokens,
         temperature=temperature,
+        warm_cache=warm_cache,
+        cache=cache,
     )

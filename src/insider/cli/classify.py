@@ -105,9 +105,11 @@ def command(input_path: Path, output_path: Path, judge_names: tuple[str, ...], p
     lines = [(n, raw) for n, raw in enumerate(text.splitlines(), 1) if raw.strip()]
     results, problems = asyncio.run(classify_lines(lines, judges, policy, concurrency, str(input_path)))
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    with output_path.open("w", encoding="utf-8") as f:
+    partial = output_path.with_name(output_path.name + ".partial")
+    with partial.open("w", encoding="utf-8") as f:
         for r in results:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    partial.replace(output_path)  # an interrupted write never leaves a file that looks complete
     for p in problems:
         click.echo(f"error: {p}", err=True)
     counts: dict[str, int] = {}

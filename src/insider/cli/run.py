@@ -18,6 +18,16 @@ def _parse_factor(values: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
+def _check_options(kw: dict) -> None:
+    """Values click cannot range-check: fail here, not as one error per sample later."""
+    from insider.judge.policy import POLICIES
+
+    if kw["temperature"] != kw["temperature"]:  # NaN passes FloatRange
+        raise InsiderError("--temperature nan: give a number >= 0, e.g. 1.0")
+    if kw["policy"] and kw["policy"] not in POLICIES:
+        raise InsiderError(f"--policy {kw['policy']!r}: choose one of {', '.join(POLICIES)}")
+
+
 @click.command("run")
 @click.option("--family", default="blackmail", show_default=True, help="Scenario family (see `insider scenarios list`).")
 @click.option("--pack", type=click.Path(), default=None, help="Run your own scenario pack (a folder with pack.yaml).")
@@ -31,14 +41,18 @@ def _parse_factor(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--vary-identities", is_flag=True, help="Draw each sample's cast from a seeded generator.")
 @click.option("--judge", default=None, help="LLM judge model (Inspect model string), or none for rules only.")
 @click.option("--policy", default=None, help="How rules and judge combine: rules, judge, both, prefilter.")
-@click.option("--max-tokens", type=int, default=None, help="Reply length cap (default 700 on the embedded model, else 2048).")
-@click.option("--temperature", type=float, default=1.0, show_default=True)
-@click.option("--max-connections", type=int, default=None, help="Concurrent requests to the provider.")
+@click.option("--max-tokens", type=click.IntRange(min=1), default=None, help="Reply length cap (default 700 on the embedded model, else 2048).")
+@click.option("--temperature", type=click.FloatRange(min=0.0), default=1.0, show_default=True)
+@click.option("--max-connections", type=click.IntRange(min=1), default=None, help="Concurrent requests to the provider.")
 @click.option("--requests", "requests_path", type=click.Path(), default=None, help="alignment_faking: your own request file (CSV or JSONL with a goal/prompt/request/text column).")
 @click.option("--interaction", default=None, help="single_turn (the study's), tool_loop (multi-turn agent), or single_turn,tool_loop for both.")
+@click.option("--retry-errors", is_flag=True, help="Re-run only the samples of the finished run in --out that ended as errors.")
+@click.option("--warm-cache/--no-warm-cache", default=None, help="Send one sample per condition first so the others read the provider's prompt cache (default: on for anthropic/ models).")
+@click.option("--cache", default=None, help="Inspect's response cache for re-runs, with an expiry such as 1D or 1W (off by default).")
 @click.option("--display", type=click.Choice(["full", "rich", "plain", "log", "none"]), default=None, help="Progress display (Inspect's).")
 def command(**kw) -> None:
     """Run an experiment and print the harmful rate per condition with 95% intervals."""
+    _check_options(kw)
     conditions = [c.strip() for c in (kw["conditions"] or "").split(",") if c.strip()]
     opts = RunOptions(
         family=kw["family"],
@@ -57,7 +71,10 @@ def command(**kw) -> None:
         temperature=kw["temperature"],
         max_connections=kw["max_connections"],
         display=kw["display"],
+        retry_errors=kw["retry_errors"],
         interaction=kw["interaction"],
+        warm_cache=kw["warm_cache"],
+        cache=kw["cache"],
         extra_task_args={"requests": kw["requests_path"]} if kw["requests_path"] else {},
     )
     if opts.model.startswith("embedded/"):

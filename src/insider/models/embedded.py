@@ -48,7 +48,7 @@ from insider.models._tools import parse_tool_calls, render_messages
 from insider.models.gguf import DEFAULT_MODEL, EMBEDDED_INSTALL, resolve_model
 
 DEFAULT_N_CTX = 8192
-DEFAULT_MAX_TOKENS = 1024  # scenario answers are a few hundred tokens; decode is ~12 tok/s
+DEFAULT_MAX_TOKENS = 1024  # scenario answers are a few hundred tokens; a cap keeps a rambling CPU model bounded
 
 
 @dataclass
@@ -91,6 +91,12 @@ class LoadedModel:
         llm.n_tokens = min(llm.n_tokens, keep)  # llama.cpp then reuses exactly `keep` tokens
         self.last_reused = keep
         self._last_prompt = prompt
+
+    def forget(self) -> None:
+        """Drop the cached prompt (benchmarks: start cold)."""
+        with self.lock:
+            self.llm.reset()
+            self._last_prompt = []
 
     def chat(self, messages: list[dict[str, str]], kwargs: dict[str, Any], reuse: bool) -> tuple[dict[str, Any], int]:
         """Run one chat completion; return the response and how many prompt tokens were reused."""

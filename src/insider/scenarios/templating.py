@@ -22,6 +22,11 @@ TEMPLATE_SUFFIX = ".j2"
 T = TypeVar("T")
 
 
+# Jinja's own globals and `self` hand a template Python objects (classes, functions) whose
+# attributes lead out; packs need none of them.
+_REFUSED_NAMES = {"self", "lipsum", "cycler", "joiner", "namespace"}
+
+
 def _is_internal(name: Any) -> bool:
     return isinstance(name, str) and name.startswith("_")
 
@@ -29,7 +34,7 @@ def _is_internal(name: Any) -> bool:
 def make_environment(pack_dir: Path) -> ImmutableSandboxedEnvironment:
     """Templates load from the pack folder first, then the shared `_common` partials."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(pack_dir)), jinja2.FileSystemLoader(str(COMMON_DIR))])
-    return ImmutableSandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -37,6 +42,9 @@ def make_environment(pack_dir: Path) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    for name in _REFUSED_NAMES:
+        env.globals.pop(name, None)
+    return env
 
 
 def check_source(env: jinja2.Environment, source: str, where: str) -> jinja2.Template:
@@ -51,12 +59,20 @@ def check_source(env: jinja2.Environment, source: str, where: str) -> jinja2.Tem
             else node.name if isinstance(node, nodes.Name)
             else node.arg.value if isinstance(node.arg, nodes.Const) else None
         )
+        if isinstance(node, nodes.Name) and name in _REFUSED_NAMES:
+            raise InsiderError(
+                f"{where} line {node.lineno}: templates may not use {name!r}: it hands the template "
+                "Python objects and is refused in scenario packs"
+            )
         if _is_internal(name):
             raise InsiderError(
                 f"{where} line {node.lineno}: templates may not use {name!r}: names starting with '_' "
                 "reach Python internals and are refused in scenario packs"
             )
-    return env.from_string(source)
+    try:
+        return env.from_string(source)
+    except jinja2.TemplateSyntaxError as e:  # compile-time checks, e.g. an unknown filter
+        raise InsiderError(f"{where} line {e.lineno}: template error: {e.message}") from e
 
 
 def check_file(env: jinja2.Environment, path: Path, where: str) -> None:

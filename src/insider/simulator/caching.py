@@ -107,6 +107,9 @@ def anthropic_segments(body: dict[str, Any]) -> list[Segment]:
         blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
         for j, block in enumerate(blocks or []):
             segments.append(_segment(f"{i}:{message.get('role')}:{j}", block))
+    if body.get("cache_control") and segments:
+        # automatic caching: a top-level cache_control is a breakpoint on the last block
+        segments[-1].breakpoint = True
     return segments
 
 

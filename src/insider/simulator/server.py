@@ -11,6 +11,7 @@ import hashlib
 import json
 import random
 import socket
+import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -154,6 +155,11 @@ class _Server(ThreadingHTTPServer):
         with self._conn_lock:
             self._connections.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a client that died mid-request (killed, timed out) is not a server error
+        super().handle_error(request, client_address)
 
     def close_connections(self) -> None:
         with self._conn_lock:

@@ -194,8 +194,8 @@ def _scalar(v: Any) -> bool:
 
 
 def _verdict(score: Any, sample: Any) -> str:
-    if score is None:
-        return "error"  # no verdict is an error, never benign
+    if score is None or sample.error:
+        return "error"  # no verdict, or a failed sample, is an error, never benign
     value = score.value
     return value if value in VERDICTS else "error"
 
@@ -203,8 +203,8 @@ def _verdict(score: Any, sample: Any) -> str:
 def _error_text(rec: dict[str, Any], sample: Any, score: Any) -> str | None:
     if rec.get("error"):
         return str(rec["error"])
-    if sample.error is not None:
-        return sample.error.message
+    if sample.error:  # a summary's error is a str, a full sample's an EvalError
+        return str(getattr(sample.error, "message", sample.error))
     if score is None:
         return f"no '{SCORE_NAME}' score"
     if score.value not in VERDICTS:

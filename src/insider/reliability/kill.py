@@ -1,0 +1,164 @@
+"""Kill and resume: SIGKILL `insider run` at random moments, rerun it until it finishes.
+
+The run talks to the provider simulator with a `RecordingAnswerer`, so every paid request
+is known by prompt and time. A sample paid again after a kill is a *repeat* when its
+earlier answer had been delivered more than `grace` seconds before that kill (it was
+finished work that resume threw away), else *in flight* (cut off by the kill: re-asking
+is the only way to get it).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from insider.reliability.answers import RecordingAnswerer
+from insider.reliability.logs import RunContents, read_run
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+@dataclass
+class KillReport:
+    samples: int = 0
+    trials: int = 0
+    kills: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    verdict_mismatches: int = 0
+    corrupt_logs: list[str] = field(default_factory=list)
+    repeated_requests: int = 0  # paid again although answered > grace s before the kill
+    in_flight_rerequests: int = 0
+    baseline_paid: int = 0
+    killed_paid: int = 0
+    tracebacks: int = 0
+    seconds: float = 0.0
+
+
+def insider_cmd(out: Path, *, family: str, preset: str, samples: int, max_connections: int,
+                extra: tuple[str, ...] = ()) -> list[str]:
+    return [
+        sys.executable, "-c", "from insider.cli import main; main()", "run",
+        "--family", family, "--preset", preset, "--samples", str(samples), "--vary-identities",
+        "--model", "anthropic/claude-sim", "--out", str(out), "--display", "none",
+        "--max-connections", str(max_connections), *extra,
+    ]
+
+
+def sim_env(base_url: str, key: str = "sk-ant-fake-reliability-0000") -> dict[str, str]:
+    env = dict(os.environ, ANTHROPIC_BASE_URL=base_url, ANTHROPIC_API_KEY=key, NO_COLOR="1")
+    env.pop("INSPECT_LOG_DIR", None)
+    return env
+
+
+def _kill(p: subprocess.Popen) -> None:
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    p.wait()
+
+
+def run_once(cmd: list[str], env: dict[str, str], log: Path, timeout: float = 600) -> int:
+    with log.open("ab") as err:
+        p = subprocess.Popen(cmd, env=env, stdout=err, stderr=err, start_new_session=True)
+        try:
+            return p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(p)
+            raise
+
+
+def kill_until_done(cmd: list[str], env: dict[str, str], answerer: RecordingAnswerer, *,
+                    kills: int, rng: random.Random, window: float, log: Path,
+                    max_trials: int = 200, timeout: float = 600) -> tuple[int, list[float]]:
+    """Start, kill, restart until a start finishes; returns (trials, kill times)."""
+    kill_times: list[float] = []
+    for trial in range(1, max_trials + 1):
+        before = len(answerer.requests)
+        start = time.monotonic()
+        with log.open("ab") as err:
+            p = subprocess.Popen(cmd, env=env, stdout=err, stderr=err, start_new_session=True)
+            if len(kill_times) < kills:
+                if len(kill_times) % 5 == 4:  # now and then during start-up (log creation)
+                    time.sleep(rng.uniform(0.2, 3.0))
+                else:  # otherwise while samples are being answered
+                    while len(answerer.requests) == before and p.poll() is None:
+                        if time.monotonic() - start > timeout:
+                            break
+                        time.sleep(0.02)
+                    time.sleep(rng.uniform(0.0, window))
+                if p.poll() is None:
+                    _kill(p)
+                    kill_times.append(time.monotonic())
+                    continue
+            try:
+                rc = p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _kill(p)
+                raise
+        if rc == 0:
+            return trial, kill_times
+    raise RuntimeError(f"run did not finish after {max_trials} starts; see {log}")
+
+
+def classify_rerequests(requests: list[tuple[float, str]], kill_times: list[float],
+                        grace: float) -> tuple[int, int]:
+    """(repeats of finished work, re-asks of work cut off in flight)."""
+    last: dict[str, float] = {}
+    repeated = in_flight = 0
+    for t, key in sorted(requests):
+        if key in last:
+            kills_between = [k for k in kill_times if last[key] <= k <= t]
+            if kills_between and kills_between[0] - last[key] <= grace:
+                in_flight += 1
+            else:
+                repeated += 1
+        last[key] = t
+    return repeated, in_flight
+
+
+def compare(base: RunContents, got: RunContents, report: KillReport) -> None:
+    expected = set(base.verdicts)
+    report.samples = len(expected)
+    report.lost = len(expected - set(got.counts))
+    report.duplicated = sum(n - 1 for n in got.counts.values() if n > 1)
+    report.verdict_mismatches = sum(1 for s in expected & set(got.verdicts) if got.verdicts[s] != base.verdicts[s])
+    report.corrupt_logs = base.corrupt + got.corrupt + [f"wrong answer recorded: {s}" for s in got.mismatched_output]
+
+
+def kill_campaign(sim, workdir: Path, *, samples: int = 12, family: str = "agentic_misalignment",
+                  preset: str = "paper", kills: int = 20, seed: int = 0, window: float = 1.0,
+                  grace: float = 1.0, max_connections: int = 4) -> KillReport:
+    """Uninterrupted run, then the same run killed `kills` times; compare the two."""
+    answerer = RecordingAnswerer()
+    sim.answerer = answerer
+    env = sim_env(sim.base_url)
+    report = KillReport()
+    t0 = time.monotonic()
+    log = workdir / "kill-campaign.stderr"
+    base_out, killed_out = workdir / "uninterrupted", workdir / "killed"
+    opts = dict(family=family, preset=preset, samples=samples, max_connections=max_connections)
+    if run_once(insider_cmd(base_out, **opts), env, log) != 0:
+        raise RuntimeError(f"the uninterrupted run failed; see {log}")
+    report.baseline_paid = len(answerer.requests)
+    answerer.reset()
+    report.trials, kill_times = kill_until_done(
+        insider_cmd(killed_out, **opts), env, answerer, kills=kills, rng=random.Random(seed),
+        window=window, log=log,
+    )
+    report.kills = len(kill_times)
+    report.killed_paid = len(answerer.requests)
+    report.repeated_requests, report.in_flight_rerequests = classify_rerequests(
+        answerer.requests, kill_times, grace
+    )
+    compare(read_run(base_out), read_run(killed_out), report)
+    report.tracebacks = log.read_text(errors="replace").count(TRACEBACK)
+    report.seconds = round(time.monotonic() - t0, 1)
+    return report

@@ -1,0 +1,57 @@
+"""`insider run --retry-errors`: re-run only the samples of a finished run that failed.
+
+A finished run keeps its failed samples (provider errors that outlived the retries) as
+`error`, so the same command does not re-run them: eval_set sees a successful log. This
+hands each log that holds such samples to Inspect's `eval_retry`, which reuses every
+sample without an error and re-runs the others into a new log in the same directory; the
+results table keeps the newest log per task, so each sample still appears once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from insider.errors import InsiderError
+
+
+def error_sample_ids(log_file: str) -> list[str]:
+    """Ids of the samples Inspect recorded as failed in one log."""
+    from inspect_ai.log import read_eval_log_sample_summaries
+
+    return [str(s.id) for s in read_eval_log_sample_summaries(log_file) if s.error]
+
+
+def retry_errors(out: str, *, display: str | None = None, max_connections: int | None = None) -> tuple[bool, list[Any], str]:
+    """Re-run the failed samples of the run in `out`; returns (success, logs, out)."""
+    from inspect_ai import eval_retry
+    from inspect_ai.log import read_eval_log
+
+    import insider._registry  # noqa: F401  (our providers, for the models in the log)
+    import insider.tasks  # noqa: F401  (registers the tasks eval_retry rebuilds)
+    from insider.stats.results import find_logs
+
+    if not Path(out).is_dir():
+        raise InsiderError(f"--retry-errors: no run in {out}; run it first (same --out)")
+    to_retry: list[str] = []
+    for log_file in find_logs(out):
+        header = read_eval_log(str(log_file), header_only=True)
+        if header.status != "success":
+            raise InsiderError(
+                f"--retry-errors: {log_file.name} is {header.status}, not finished; "
+                "run the same command without --retry-errors to resume it first"
+            )
+        if error_sample_ids(str(log_file)):
+            to_retry.append(str(log_file))
+    if not to_retry:
+        return True, [read_eval_log(str(f), header_only=True) for f in find_logs(out)], out
+    kwargs: dict[str, Any] = {"max_connections": max_connections} if max_connections else {}
+    logs = eval_retry(
+        to_retry,
+        log_dir=out,
+        display=display,
+        fail_on_error=False,  # a sample that fails again stays `error`, never benign
+        retry_on_error=1,
+        **kwargs,
+    )
+    return all(log.status == "success" for log in logs), list(logs), out
