@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from insider.reliability.faults import fault_campaign
 from insider.reliability.kill import classify_rerequests, kill_campaign
 from insider.simulator import SimulatorConfig, run_simulator
@@ -15,7 +13,7 @@ def test_killed_twice_resumes_without_loss_duplicates_or_repeated_payment(tmp_pa
         r = kill_campaign(sim, tmp_path, family="blackmail", preset="paper", samples=2, kills=2,
                           window=0.3, max_connections=2)
     assert r.kills == 2 and r.trials == 3 and r.samples == 12
-    assert (r.lost, r.duplicated, r.verdict_mismatches, r.corrupt_logs) == (0, 0, 0, [])
+    assert (r.lost, r.duplicated, r.verdict_mismatches, r.corrupt_logs, r.stale_logs) == (0, 0, 0, [], 0)
     assert r.repeated_requests == 0 and r.tracebacks == 0
     assert r.killed_paid == r.baseline_paid + r.in_flight_rerequests
 
@@ -36,12 +34,3 @@ def test_failed_samples_are_errors_and_retry_errors_reruns_only_them(tmp_path):
     assert r.retried == 4  # Inspect's retry_on_error, recorded per sample
     assert r.retry_errors_paid == 4 and r.errors_after_retry == 0
     assert r.lost_or_duplicated_after_retry == 0 and r.tracebacks == 0
-
-
-@pytest.mark.parametrize("kinds", [("server_error", "overloaded", "cutoff")])
-def test_transient_faults_are_retried_and_every_answer_is_intact(tmp_path, kinds):
-    with run_simulator(SimulatorConfig(seed=1)) as sim:
-        r = fault_campaign(sim, tmp_path, family="blackmail", preset="default", samples=3,
-                           fault_rate=0.3, kinds=kinds)
-    assert r.faults_injected > 0 and r.retried >= r.faults_injected - r.ended_as_error
-    assert r.misreported_benign == 0 and r.errors_after_retry == 0 and r.tracebacks == 0

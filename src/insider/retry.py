@@ -15,6 +15,33 @@ from typing import Any
 from insider.errors import InsiderError
 
 
+def prune_crashed_attempts(out: str) -> list[str]:
+    """Delete the logs of killed attempts that a finished log of the same task supersedes.
+
+    Each restart after a crash writes a new log that reuses the finished samples, and leaves
+    the crashed one (status `started`) behind: a half-written file that `inspect view` lists
+    and that grows the folder by a copy of the run per crash. Returns the files removed.
+    """
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    heads = []
+    for info in list_eval_logs(out, recursive=False):
+        try:
+            heads.append((info.name.removeprefix("file://"), read_eval_log(info.name, header_only=True)))
+        except Exception:
+            continue  # unreadable: leave it for a human to look at
+    done = {}
+    for name, h in heads:
+        if h.status == "success":
+            done[h.eval.task_id] = max(done.get(h.eval.task_id, ""), h.eval.created)
+    removed = []
+    for name, h in heads:
+        if h.status == "started" and h.eval.created < done.get(h.eval.task_id, ""):
+            Path(name).unlink(missing_ok=True)
+            removed.append(name)
+    return removed
+
+
 def error_sample_ids(log_file: str) -> list[str]:
     """Ids of the samples Inspect recorded as failed in one log."""
     from inspect_ai.log import read_eval_log_sample_summaries

@@ -198,4 +198,8 @@ def run_experiment(opts: RunOptions):
         log_dir_allow_dirty=True,
         **kwargs,
     )
+    if success:  # attempts killed before this one are superseded: remove them
+        from insider.retry import prune_crashed_attempts
+
+        prune_crashed_attempts(out)
     return success, logs, out

@@ -76,6 +76,11 @@ class LoadedModel:
         # The chat handler renders the template, tokenises and calls create_completion with the
         # tokens: the one place where the prompt's tokens are known before evaluation.
         def create_completion(prompt: Any, *args: Any, **kwargs: Any) -> Any:
+            # llama.cpp may round n_ctx up while llama-cpp-python's token buffer keeps the requested
+            # size; its own check then misses the overflow and fails with a numpy error.
+            limit = min(self.llm.n_ctx(), len(self.llm.input_ids))
+            if len(prompt) >= limit:
+                raise ValueError(f"Requested tokens ({len(prompt)}) exceed context window of {limit}")
             self._align(list(prompt))
             return original(prompt, *args, **kwargs)
 

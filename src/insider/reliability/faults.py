@@ -8,13 +8,12 @@ limit. The run must finish; a sample whose answer did not arrive intact must end
 
 from __future__ import annotations
 
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from insider.reliability.answers import RecordingAnswerer
-from insider.reliability.kill import TRACEBACK, insider_cmd, sim_env
+from insider.reliability.kill import TRACEBACK, insider_cmd, run_inprocess, sim_env
 from insider.reliability.logs import read_run
 
 
@@ -35,16 +34,24 @@ class FaultReport:
     seconds: float = 0.0
 
 
-def _run(cmd: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+@dataclass
+class _Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> _Done:
+    code, out, err, tb = run_inprocess(cmd, env)
+    return _Done(code, out, err + (TRACEBACK if tb else ""))
 
 
 def fault_campaign(sim, workdir: Path, *, samples: int = 12, family: str = "agentic_misalignment",
                    preset: str = "paper", fault_rate: float = 0.3, kinds: tuple[str, ...] | None = None,
-                   rpm: int | None = None, hold: float = 3.0, max_connections: int = 4,
-                   timeout: float = 900) -> FaultReport:
+                   rpm: int | None = None, hold: float = 3.0, max_connections: int = 4) -> FaultReport:
     from insider.simulator import FAULT_KINDS
 
+    workdir.mkdir(parents=True, exist_ok=True)
     answerer = RecordingAnswerer()
     sim.reset()
     sim.answerer = answerer
@@ -56,7 +63,7 @@ def fault_campaign(sim, workdir: Path, *, samples: int = 12, family: str = "agen
     cmd = insider_cmd(out, family=family, preset=preset, samples=samples, max_connections=max_connections)
     report = FaultReport()
     t0 = time.monotonic()
-    done = _run(cmd, env, timeout)
+    done = _run(cmd, env)
     stats = sim.stats()
     report.tracebacks = (done.stdout + done.stderr).count(TRACEBACK)
     if done.returncode != 0:
@@ -76,7 +83,7 @@ def fault_campaign(sim, workdir: Path, *, samples: int = 12, family: str = "agen
     sim.config.fault_rate = 0.0
     sim.limiter.rpm = None
     before = len(answerer.requests)
-    again = _run(cmd + ["--retry-errors"], env, timeout)
+    again = _run(cmd + ["--retry-errors"], env)
     report.tracebacks += (again.stdout + again.stderr).count(TRACEBACK)
     if again.returncode != 0:
         raise RuntimeError(f"--retry-errors exited {again.returncode}: {again.stderr[-2000:]}")

@@ -318,6 +318,7 @@ KINDS = {"pack": pack_case, "run_options": run_options_case, "replay": replay_ca
 
 def campaign(n_per_kind: int, workdir: Path, seed: int = 0) -> dict[str, Any]:
     """Draw `n_per_kind` cases of each kind plus every sandbox escape; count what went wrong."""
+    workdir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     cases: list[Case] = [escape_case(p, workdir) for p in ESCAPES]
     for fn in KINDS.values():

@@ -33,6 +33,7 @@ class KillReport:
     duplicated: int = 0
     verdict_mismatches: int = 0
     corrupt_logs: list[str] = field(default_factory=list)
+    stale_logs: int = 0  # killed attempts' logs left in the run folder at the end
     repeated_requests: int = 0  # paid again although answered > grace s before the kill
     in_flight_rerequests: int = 0
     baseline_paid: int = 0
@@ -57,22 +58,34 @@ def sim_env(base_url: str, key: str = "sk-ant-fake-reliability-0000") -> dict[st
     return env
 
 
+def run_inprocess(cmd: list[str], env: dict[str, str]) -> tuple[int, str, str, bool]:
+    """The same command in this process (no interpreter start-up): (code, out, err, traceback)."""
+    from insider.reliability.fuzz import invoke
+
+    from inspect_ai.model._model import _models
+
+    # Inspect memoizes models per process with the base URL they read at creation: a second
+    # run against another simulator would keep calling the first one (a closed port).
+    _models.clear()
+    keys = ("ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY")
+    saved = {k: os.environ.get(k) for k in keys}
+    os.environ.update({k: env[k] for k in keys})
+    try:
+        return invoke(cmd[3:])  # drop `python -c "..."`
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def _kill(p: subprocess.Popen) -> None:
     try:
         os.killpg(p.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     p.wait()
-
-
-def run_once(cmd: list[str], env: dict[str, str], log: Path, timeout: float = 600) -> int:
-    with log.open("ab") as err:
-        p = subprocess.Popen(cmd, env=env, stdout=err, stderr=err, start_new_session=True)
-        try:
-            return p.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill(p)
-            raise
 
 
 def kill_until_done(cmd: list[str], env: dict[str, str], answerer: RecordingAnswerer, *,
@@ -130,6 +143,7 @@ def compare(base: RunContents, got: RunContents, report: KillReport) -> None:
     report.lost = len(expected - set(got.counts))
     report.duplicated = sum(n - 1 for n in got.counts.values() if n > 1)
     report.verdict_mismatches = sum(1 for s in expected & set(got.verdicts) if got.verdicts[s] != base.verdicts[s])
+    report.stale_logs = len(got.stale)
     report.corrupt_logs = base.corrupt + got.corrupt + [f"wrong answer recorded: {s}" for s in got.mismatched_output]
 
 
@@ -137,6 +151,7 @@ def kill_campaign(sim, workdir: Path, *, samples: int = 12, family: str = "agent
                   preset: str = "paper", kills: int = 20, seed: int = 0, window: float = 1.0,
                   grace: float = 1.0, max_connections: int = 4) -> KillReport:
     """Uninterrupted run, then the same run killed `kills` times; compare the two."""
+    workdir.mkdir(parents=True, exist_ok=True)
     answerer = RecordingAnswerer()
     sim.answerer = answerer
     env = sim_env(sim.base_url)
@@ -145,8 +160,9 @@ def kill_campaign(sim, workdir: Path, *, samples: int = 12, family: str = "agent
     log = workdir / "kill-campaign.stderr"
     base_out, killed_out = workdir / "uninterrupted", workdir / "killed"
     opts = dict(family=family, preset=preset, samples=samples, max_connections=max_connections)
-    if run_once(insider_cmd(base_out, **opts), env, log) != 0:
-        raise RuntimeError(f"the uninterrupted run failed; see {log}")
+    code, _, err, _ = run_inprocess(insider_cmd(base_out, **opts), env)
+    if code != 0:
+        raise RuntimeError(f"the uninterrupted run failed: {err[-2000:]}")
     report.baseline_paid = len(answerer.requests)
     answerer.reset()
     report.trials, kill_times = kill_until_done(

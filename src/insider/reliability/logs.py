@@ -19,6 +19,7 @@ class RunContents:
     keys: dict[str, str] = field(default_factory=dict)  # sample id -> prompt key
     counts: Counter = field(default_factory=Counter)  # sample id -> rows in the table
     corrupt: list[str] = field(default_factory=list)  # files that do not read, or unfinished
+    stale: list[str] = field(default_factory=list)  # unfinished attempts left beside the result
     mismatched_output: list[str] = field(default_factory=list)  # non-error with a wrong answer
     errors_not_error: list[str] = field(default_factory=list)  # Inspect error, verdict not error
     model_retries: int = 0  # provider calls Inspect retried (ModelEvent.retries)
@@ -46,8 +47,10 @@ def read_run(out: str | Path) -> RunContents:
         except Exception as e:  # any failure to read is what we are looking for
             got.corrupt.append(f"{name}: {type(e).__name__}: {e}")
             continue
-        if name not in latest:
-            continue  # a superseded attempt: readable is all we ask of it
+        if name not in latest:  # a superseded attempt: it must read, and not be half-written
+            if log.status != "success":
+                got.stale.append(f"{name}: status {log.status}")
+            continue
         if log.status != "success":
             got.corrupt.append(f"{name}: status {log.status}")
         for s in log.samples or []:

@@ -1,0 +1,86 @@
+"""Reliability figures (issue 7): kill and resume, provider faults, hostile input.
+
+    python benchmarks/reliability.py [--samples 12] [--kills 20] [--fault-rate 0.3] [--fuzz 60]
+
+1. Kill and resume: `insider run --family agentic_misalignment --preset paper --samples 12`
+   (216 samples) against the provider simulator, once uninterrupted, then SIGKILLed at
+   `--kills` random moments and restarted with the same command until it finishes.
+2. Faults: the same run against a simulator failing `--fault-rate` of requests (500, 529,
+   dropped connections, malformed JSON, cut-off streams) with a requests-per-minute limit
+   (429 + retry-after), then `insider run --retry-errors` once the provider recovers.
+3. Fuzz: damaged packs, templates, run options, replay and classify files, sandbox escapes.
+
+Offline: the simulator listens on 127.0.0.1. The last line of output is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from insider.reliability.faults import fault_campaign
+from insider.reliability.fuzz import campaign as fuzz_campaign
+from insider.reliability.kill import kill_campaign
+from insider.simulator import SimulatorConfig, run_simulator
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--samples", type=int, default=12, help="samples per condition (18 conditions)")
+    ap.add_argument("--kills", type=int, default=20)
+    ap.add_argument("--fault-rate", type=float, default=0.3)
+    ap.add_argument("--rpm", type=int, default=250, help="simulated requests-per-minute limit (429s)")
+    ap.add_argument("--fuzz", type=int, default=60, help="fuzz cases per input kind")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--workdir", default=None, help="keep the runs here (default: a temp folder)")
+    args = ap.parse_args()
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="insider-reliability-"))
+    work.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+
+    # latency paces the run so that each start gets a few samples done before its kill
+    with run_simulator(SimulatorConfig(latency_s=0.25, seed=args.seed)) as sim:
+        kill = kill_campaign(sim, work / "kill", samples=args.samples, kills=args.kills, seed=args.seed,
+                             window=1.0)
+    print("kill and resume:", json.dumps(dataclasses.asdict(kill)), flush=True)
+
+    with run_simulator(SimulatorConfig(seed=args.seed)) as sim:
+        faults = fault_campaign(sim, work / "faults", samples=args.samples, fault_rate=args.fault_rate,
+                                rpm=args.rpm)
+    print("faults:", json.dumps(dataclasses.asdict(faults)), flush=True)
+
+    fuzz = fuzz_campaign(args.fuzz, work / "fuzz", seed=args.seed)
+    print("fuzz:", json.dumps({k: v for k, v in fuzz.items() if k != "failures"}), flush=True)
+    for kind, argv, problems, err in fuzz["failures"]:
+        print(f"  fuzz failure [{kind}] {' '.join(argv)}: {problems}: {err.strip()[-200:]}")
+
+    print(f"workdir: {work}  ({time.monotonic() - t0:.0f} s)")
+    print(json.dumps({
+        "kill_trials": kill.kills,
+        "starts": kill.trials,
+        "samples": kill.samples,
+        "lost": kill.lost,
+        "duplicated": kill.duplicated,
+        "verdict_mismatches": kill.verdict_mismatches,
+        "corrupt_logs": len(kill.corrupt_logs),
+        "stale_logs": kill.stale_logs,
+        "repeated_requests": kill.repeated_requests,
+        "in_flight_rerequests": kill.in_flight_rerequests,
+        "faults_injected": faults.faults_injected,
+        "retried": faults.retried,
+        "ended_as_error": faults.ended_as_error,
+        "misreported_benign": faults.misreported_benign,
+        "retry_errors_paid": faults.retry_errors_paid,
+        "errors_after_retry": faults.errors_after_retry,
+        "fuzz_cases": fuzz["fuzz_cases"],
+        "fuzz_failures": fuzz["failure_count"],
+        "tracebacks": kill.tracebacks + faults.tracebacks + fuzz["tracebacks"],
+    }))
+
+
+if __name__ == "__main__":
+    main()
