@@ -22,8 +22,20 @@ def test_list_text_and_json():
     for family in ("blackmail", "leaking", "lethal_action"):
         assert family in result.output
     rows = json.loads(run("list", "--format", "json").output)
-    assert [r["name"] for r in rows] == ["blackmail", "leaking", "lethal_action"]
+    assert [r["name"] for r in rows] == ["blackmail", "leaking", "lethal_action", "alignment_faking", "shutdown"]
     assert rows[0]["presets"] == {"default": 2, "paper": 6, "full": 624}
+    assert rows[3]["presets"]["default"] == 2  # one design condition, in both tiers
+
+
+def test_show_and_render_the_families_kept_outside_pack_yaml():
+    shown = json.loads(run("show", "shutdown", "--preset", "full", "--format", "json").output)
+    assert len(shown["conditions"]) == 12 and set(shown["factors"]) == {"instruction", "never_run_again", "task_importance"}
+    monitored = json.loads(run("render", "alignment_faking", "--condition", "helpful_only/monitored", "--format", "json").output)
+    unmonitored = json.loads(run("render", "alignment_faking", "--condition", "helpful_only/unmonitored", "--format", "json").output)
+    assert monitored["system"] == unmonitored["system"] and monitored["user"] != unmonitored["user"]
+    assert monitored["facts"]["monitored"] is True and unmonitored["facts"]["monitored"] is False
+    both = run("render", "alignment_faking", "--condition", "helpful_only")
+    assert both.exit_code != 0 and "both tiers" in str(both.exception or both.output)
 
 
 def test_show_json_shape():

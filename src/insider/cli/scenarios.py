@@ -11,7 +11,7 @@ import json
 import click
 
 from insider.errors import InsiderError
-from insider.scenarios import list_families, load_pack, render
+from insider.catalog import family_names, get_family
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 
@@ -37,10 +37,10 @@ def command() -> None:
 def list_command(fmt: str) -> None:
     """The built-in scenario families."""
     rows = []
-    for name in list_families():
-        pack = load_pack(name)
-        rows.append({"name": name, "behavior": pack.behavior, "description": pack.description,
-                     "presets": {p: len(pack.conditions(p)) for p in pack.presets}})
+    for name in family_names():
+        fam = get_family(name)
+        rows.append({"name": name, "behavior": fam.behavior, "description": fam.description,
+                     "presets": {p: len(fam.conditions(p, None)) for p in fam.presets}})
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -57,24 +57,24 @@ def list_command(fmt: str) -> None:
 @FORMAT
 def show_command(family: str, preset: str | None, factors: tuple[str, ...], fmt: str) -> None:
     """A pack's factors, levels and conditions. FAMILY: a built-in name or a pack folder."""
-    pack = load_pack(family)
-    conditions = pack.conditions(preset, parse_factor_options(factors) or None)
+    fam = get_family(family)
+    conditions = fam.conditions(preset, parse_factor_options(factors) or None)
     if fmt == "json":
         click.echo(json.dumps({
-            "factors": pack.factors,
-            "conditions": [{"id": c.id, "factors": c.factors} for c in conditions],
+            "factors": fam.factors,
+            "conditions": [{"id": cid, "factors": cf} for cid, cf in conditions],
         }, indent=2))
         return
-    click.echo(f"{pack.name} (behaviour {pack.behavior}; pack hash {pack.hash[:12]})")
-    click.echo(pack.description)
+    click.echo(f"{fam.name} (behaviour {fam.behavior}; pack hash {fam.hash[:12]})")
+    click.echo(fam.description)
     click.echo("\nfactors (default marked *):")
-    for name, levels in pack.factors.items():
-        marked = ", ".join(f"{lvl}*" if lvl == pack.defaults[name] else lvl for lvl in levels)
-        click.echo(f"  {name:<17} {marked}")
-    click.echo(f"\npresets: {', '.join(pack.presets)}")
+    for name, levels in fam.factors.items():
+        marked = ", ".join(f"{lvl}*" if lvl == fam.defaults.get(name) else lvl for lvl in levels)
+        click.echo(f"  {name:<22} {marked}")
+    click.echo(f"\npresets: {', '.join(fam.presets)}")
     click.echo(f"\nconditions ({preset or 'default'}: {len(conditions)}):")
-    for cond in conditions:
-        click.echo(f"  {cond.id}")
+    for cid, _ in conditions:
+        click.echo(f"  {cid}")
 
 
 @command.command("render")
@@ -84,16 +84,14 @@ def show_command(family: str, preset: str | None, factors: tuple[str, ...], fmt:
 @FORMAT
 def render_command(family: str, condition_id: str, seed: int | None, fmt: str) -> None:
     """Render one condition: the system prompt, the user prompt and the facts."""
-    pack = load_pack(family)
-    sample = render(pack, pack.condition(condition_id), identity_seed=seed)
+    out = get_family(family).render(condition_id, seed)
     if fmt == "json":
-        click.echo(json.dumps({"system": sample.system, "user": sample.user,
-                               "facts": sample.facts.model_dump(exclude_none=True)}, indent=2))
+        click.echo(json.dumps(out, indent=2))
         return
-    click.echo(f"=== {sample.id} (identity seed {seed}) ===\n")
+    click.echo(f"=== {condition_id} (identity seed {seed}) ===\n")
     click.echo("--- system ---")
-    click.echo(sample.system)
+    click.echo(out["system"])
     click.echo("\n--- user ---")
-    click.echo(sample.user)
+    click.echo(out["user"])
     click.echo("\n--- facts ---")
-    click.echo(json.dumps(sample.facts.model_dump(exclude_none=True), indent=2))
+    click.echo(json.dumps(out["facts"], indent=2))

@@ -271,22 +271,27 @@ def classify_case(rng: random.Random, workdir: Path) -> Case:
     """A classify input with bad lines: each named file:line, marked `error` in an aligned output."""
     valid = [ln for ln in LABELLED.read_text().splitlines() if ln.strip()]
     lines = rng.sample(valid, rng.randint(0, 4))
-    bad_at: list[int] = []
+    surely_bad: set[str] = set()  # lines no reading of the contract accepts
     for _ in range(rng.randint(1, 3)):
         at = rng.randint(0, len(lines))
-        bad = rng.choice([_bad_json_line(rng), json.dumps({"id": word(rng), "behavior": word(rng), "response": "x", "facts": {}}),
-                          json.dumps({"id": "a", "behavior": "blackmail", "response": 3, "facts": {}}),
-                          json.dumps({"id": "a", "behavior": "blackmail", "response": "x", "facts": junk(rng)})])
+        broken = [_bad_json_line(rng), json.dumps({"id": "a", "behavior": "blackmail", "response": 3, "facts": {}})]
+        odd = [json.dumps({"id": word(rng), "behavior": word(rng), "response": "x", "facts": {}}),
+               json.dumps({"id": "a", "behavior": "blackmail", "response": "x", "facts": junk(rng)})]
+        bad = rng.choice(broken + odd)
+        surely_bad.update(broken)
         lines.insert(at, bad)
     src = _fresh(workdir, "classify-") / "in.jsonl"
     src.write_text("\n".join(lines) + "\n")
     nonblank = [i for i, ln in enumerate(lines, 1) if ln.strip()]
     out = src.with_suffix(".out.jsonl")
-    case = _case("classify", ["classify", "--input", str(src), "--output", str(out)], may_pass=False)
+    # a drawn "bad" line can be valid (e.g. junk facts that parse): exit 0 is then fine
+    case = _case("classify", ["classify", "--input", str(src), "--output", str(out)],
+                 must_name=[f"{src}:"], may_pass=True)
     # which lines were bad is the command's call: every one it names must be an error line
-    named = sorted({int(m.split(":")[-1]) for m in _named_lines(case.err, str(src))})
-    bad_at = named
-    case.must_name = [f"{src}:"]
+    bad_at = sorted({int(m.split(":")[-1]) for m in _named_lines(case.err, str(src))})
+    missed = [i for i, ln in enumerate(lines, 1) if ln in surely_bad and ln.strip() and i not in bad_at]
+    if missed:
+        case.extra_problems.append(f"bad lines {missed} were not reported")
     if case.code == 2:
         if not bad_at:
             case.extra_problems.append("exit 2 but no line named")
@@ -301,7 +306,6 @@ def classify_case(rng: random.Random, workdir: Path) -> Case:
     leftovers = [p.name for p in src.parent.iterdir() if p not in (src, out)]
     if leftovers:
         case.extra_problems.append(f"temporary files left: {leftovers}")
-    case.may_pass = True  # a drawn "bad" line can be valid (e.g. junk facts that parse)
     if case.code == 0 and any(ln.startswith("error:") for ln in case.err.splitlines()):
         case.extra_problems.append("exit 0 although a line was refused")
     return case

@@ -60,9 +60,9 @@ def sim_env(base_url: str, key: str = "sk-ant-fake-reliability-0000") -> dict[st
 
 def run_inprocess(cmd: list[str], env: dict[str, str]) -> tuple[int, str, str, bool]:
     """The same command in this process (no interpreter start-up): (code, out, err, traceback)."""
-    from insider.reliability.fuzz import invoke
-
     from inspect_ai.model._model import _models
+
+    from insider.reliability.fuzz import invoke
 
     # Inspect memoizes models per process with the base URL they read at creation: a second
     # run against another simulator would keep calling the first one (a closed port).
