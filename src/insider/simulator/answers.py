@@ -11,13 +11,11 @@ count picks `turns[n]` (the last entry repeats).
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from insider.errors import InsiderError
 from insider.simulator.tokens import canonical
 
 
@@ -38,54 +36,15 @@ class ReplayLine:
     turns: tuple[Turn, ...]  # a line without `turns` is one turn that repeats
 
 
-def _turn(obj: Any, where: str) -> Turn:
-    if not isinstance(obj, dict) or not isinstance(obj.get("response", ""), str):
-        raise InsiderError(f"{where}: expected an object with a string `response`")
-    calls = obj.get("tool_calls") or []
-    if not isinstance(calls, list):
-        raise InsiderError(f"{where}: `tool_calls` must be a list")
-    parsed = []
-    for call in calls:
-        if (
-            not isinstance(call, dict)
-            or not isinstance(call.get("function"), str)
-            or not isinstance(call.get("arguments", {}), dict)
-        ):
-            raise InsiderError(
-                f"{where}: each tool call needs a string `function` and an object `arguments`"
-            )
-        parsed.append(ToolCall(call["function"], call.get("arguments", {})))
-    return Turn(obj.get("response", ""), tuple(parsed))
-
-
 def load_replay(path: str | Path) -> list[ReplayLine]:
-    """Parse a replay file (shared/contracts/replay-jsonl.md); errors name the line."""
-    p = Path(path)
-    try:
-        raw_lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise InsiderError(f"replay file {p}: cannot read it ({e.strerror})") from e
-    lines: list[ReplayLine] = []
-    for number, raw in enumerate(raw_lines, start=1):
-        if not raw.strip():
-            continue
-        where = f"{p}:{number}"
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as e:
-            raise InsiderError(f"{where}: not valid JSON ({e.msg})") from e
-        if not isinstance(obj, dict):
-            raise InsiderError(f"{where}: expected a JSON object")
-        if obj.get("turns"):
-            if not isinstance(obj["turns"], list):
-                raise InsiderError(f"{where}: `turns` must be a list")
-            turns = tuple(_turn(t, f"{where} turns[{i}]") for i, t in enumerate(obj["turns"]))
-        else:
-            turns = (_turn(obj, where),)
-        lines.append(ReplayLine(turns))
-    if not lines:
-        raise InsiderError(f"replay file {p}: empty; add one JSON object per line")
-    return lines
+    """Parse a replay file with the replay model's own parser (one reading of the contract,
+    shared/contracts/replay-jsonl.md; errors name the line), in the simulator's shapes."""
+    from insider.models.replay import load_replay as parse_contract_file
+
+    return [
+        ReplayLine(tuple(Turn(t.response, tuple(ToolCall(f, dict(a)) for f, a in t.tool_calls)) for t in line.turns))
+        for line in parse_contract_file(Path(path))
+    ]
 
 
 def content_text(content: Any) -> str:
