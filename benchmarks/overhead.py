@@ -41,7 +41,7 @@ def _cpu_s() -> float:
 
 def child(mode: str, n: int, log_dir: str) -> dict:
     """One measured run in this process."""
-    from inspect_ai import Task, eval
+    from inspect_ai import Task, eval_set
     from inspect_ai.scorer import Score, Target, mean, scorer
     from inspect_ai.solver import TaskState, generate
 
@@ -64,9 +64,10 @@ def child(mode: str, n: int, log_dir: str) -> dict:
 
         # the same samples (inputs, metadata) without insider's solver and scorer
         task = Task(dataset=task.dataset, solver=generate(), scorer=constant())
-    log = eval(task, model=model, log_dir=log_dir, display="none", log_samples=True,
-               max_connections=32)[0]
+    # eval_set, as `insider run` calls it (it returns logs without their samples)
+    ok, logs = eval_set(tasks=[task], model=model, log_dir=log_dir, display="none", fail_on_error=False)
     cpu, wall = _cpu_s() - cpu0, time.perf_counter() - wall0
+    log = logs[0]
     samples = log.results.total_samples if log.results else 0
     return {
         "mode": mode, "samples": samples, "status": log.status,

@@ -70,6 +70,7 @@ def main() -> None:
         "stale_logs": kill.stale_logs,
         "repeated_requests": kill.repeated_requests,
         "in_flight_rerequests": kill.in_flight_rerequests,
+        "answered_before_kill": kill.answered_before_kill,
         "faults_injected": faults.faults_injected,
         "retried": faults.retried,
         "ended_as_error": faults.ended_as_error,

@@ -83,9 +83,13 @@ def build_samples(
         else:
             selected = pack.conditions(preset=preset, factor_levels=factor_levels)
         for condition in selected:
+            # without identity variation the repeats share one rendering (its strings and
+            # facts): 10,000 samples then cost memory and time per condition, not per sample
+            rendered = None
             for repeat in range(samples):
                 id_seed = identity_seed_for(seed, condition.id, repeat) if vary_identities else None
-                rendered = render(pack, condition, identity_seed=id_seed)
+                if rendered is None or vary_identities:
+                    rendered = render(pack, condition, identity_seed=id_seed)
                 metadata = dict(rendered.metadata)
                 metadata.update(
                     repeat=repeat,

@@ -36,6 +36,8 @@ class KillReport:
     stale_logs: int = 0  # killed attempts' logs left in the run folder at the end
     repeated_requests: int = 0  # paid again although answered > grace s before the kill
     in_flight_rerequests: int = 0
+    answered_before_kill: int = 0  # in-flight re-asks whose answer had been sent before the kill
+    oldest_rerequest_s: float = 0.0  # the longest a re-asked sample had been answered at the kill
     baseline_paid: int = 0
     killed_paid: int = 0
     tracebacks: int = 0
@@ -121,20 +123,25 @@ def kill_until_done(cmd: list[str], env: dict[str, str], answerer: RecordingAnsw
     raise RuntimeError(f"run did not finish after {max_trials} starts; see {log}")
 
 
-def classify_rerequests(requests: list[tuple[float, str]], kill_times: list[float],
-                        grace: float) -> tuple[int, int]:
-    """(repeats of finished work, re-asks of work cut off in flight)."""
+def rerequest_ages(requests: list[tuple[float, str]], kill_times: list[float]) -> list[float | None]:
+    """For each paid re-request: seconds between the earlier request and the kill that
+    followed it (None when no kill came between: a retry within one run)."""
     last: dict[str, float] = {}
-    repeated = in_flight = 0
+    ages: list[float | None] = []
     for t, key in sorted(requests):
         if key in last:
             kills_between = [k for k in kill_times if last[key] <= k <= t]
-            if kills_between and kills_between[0] - last[key] <= grace:
-                in_flight += 1
-            else:
-                repeated += 1
+            ages.append(kills_between[0] - last[key] if kills_between else None)
         last[key] = t
-    return repeated, in_flight
+    return ages
+
+
+def classify_rerequests(requests: list[tuple[float, str]], kill_times: list[float],
+                        grace: float) -> tuple[int, int]:
+    """(repeats of finished work, re-asks of work cut off in flight)."""
+    ages = rerequest_ages(requests, kill_times)
+    in_flight = sum(1 for a in ages if a is not None and a <= grace)
+    return len(ages) - in_flight, in_flight
 
 
 def compare(base: RunContents, got: RunContents, report: KillReport) -> None:
@@ -174,6 +181,10 @@ def kill_campaign(sim, workdir: Path, *, samples: int = 12, family: str = "agent
     report.repeated_requests, report.in_flight_rerequests = classify_rerequests(
         answerer.requests, kill_times, grace
     )
+    ages = [a for a in rerequest_ages(answerer.requests, kill_times) if a is not None]
+    sent = sim.config.latency_s + 0.15  # the answer is on the wire after the latency
+    report.answered_before_kill = sum(1 for a in ages if sent < a <= grace)
+    report.oldest_rerequest_s = round(max(ages, default=0.0), 2)
     compare(read_run(base_out), read_run(killed_out), report)
     report.tracebacks = log.read_text(errors="replace").count(TRACEBACK)
     report.seconds = round(time.monotonic() - t0, 1)
