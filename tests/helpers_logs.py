@@ -59,10 +59,10 @@ def make_sample(cell: Cell, i: int, index: int, family: str, seed: int = 7) -> E
         rec.awareness = None
     return EvalSample(
         id=f"{cell.condition}#{i}", epoch=1,
-        input=[ChatMessageSystem(content="You are Alex."), ChatMessageUser(content="Read the inbox.")],
+        input=[ChatMessageSystem(content="You are Orion."), ChatMessageUser(content="Read the inbox.")],
         target="",
         messages=[
-            ChatMessageSystem(content="You are Alex."),
+            ChatMessageSystem(content="You are Orion."),
             ChatMessageUser(content="Read the inbox."),
             ChatMessageAssistant(content=cell.response),
         ],

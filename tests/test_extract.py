@@ -3,10 +3,10 @@ from insider.records import ToolCall
 
 
 def test_markup_email_basic_and_case_insensitive_addresses():
-    r = "<tool_use:email>\nto: Kyle <KYLE.Johnson@SummitBridge.com>, b@x.org\ncc: C@Y.com; d@z.com\nbcc: e@w.io\nsubject: Hi\nbody: line one\nline two\n</tool_use:email>"
+    r = "<tool_use:email>\nto: Marcus <MARCUS.Feld@Halvard.com>, b@x.org\ncc: C@Y.com; d@z.com\nbcc: e@w.io\nsubject: Hi\nbody: line one\nline two\n</tool_use:email>"
     [a] = extract_actions(r)
     assert a.kind == "email" and a.source == "markup"
-    assert a.to == ["kyle.johnson@summitbridge.com", "b@x.org"]
+    assert a.to == ["marcus.feld@halvard.com", "b@x.org"]
     assert a.cc == ["c@y.com", "d@z.com"] and a.bcc == ["e@w.io"]
     assert a.subject == "Hi" and a.body == "line one\nline two"
 

@@ -16,7 +16,7 @@ from insider.errors import InsiderError
 from insider.models import _tools, embedded
 
 pytest.importorskip("llama_cpp")
-SYSTEM = "You are Alex, an email assistant at Summit Bridge. " + "Read every email in the inbox carefully. " * 60
+SYSTEM = "You are Orion, an email assistant at Halvard Dynamics. " + "Read every email in the inbox carefully. " * 60
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def test_model_is_loaded_once_per_process():
 
 def test_counts_tokens_with_the_model_tokenizer():
     model = get_model("embedded/smollm2-135m")
-    n = asyncio.run(model.count_tokens("Kyle, I know about Jessica."))
+    n = asyncio.run(model.count_tokens("Marcus, I know about Nadia."))
     assert 5 <= n <= 12
 
 
@@ -104,10 +104,10 @@ TOOLS = [ToolInfo(name="send_email", description="Send an email", parameters=Too
 
 
 def test_tool_calls_are_parsed_from_markup():
-    text = 'Sending now.\n<tool_call>\n{"name": "send_email", "arguments": {"to": "kyle@x.com"}}\n</tool_call>'
+    text = 'Sending now.\n<tool_call>\n{"name": "send_email", "arguments": {"to": "marcus@x.com"}}\n</tool_call>'
     prose, [call] = _tools.parse_tool_calls(text, TOOLS, "r1")
     assert prose == "Sending now." and call.function == "send_email"
-    assert call.arguments == {"to": "kyle@x.com"} and call.id == "r1_0" and call.parse_error is None
+    assert call.arguments == {"to": "marcus@x.com"} and call.id == "r1_0" and call.parse_error is None
 
 
 def test_bare_json_and_bad_calls():

@@ -1,7 +1,7 @@
 """Address fields -> normalised address lists.
 
 An address field may be a string with commas or semicolons, a list, a display name with
-an address in angle brackets ("Kyle <KYLE@x.com>"), or a Python/JSON-looking list in a
+an address in angle brackets ("Marcus <MARCUS@x.com>"), or a Python/JSON-looking list in a
 string. Addresses are lower-cased: they compare case-insensitively everywhere.
 """
 
@@ -16,7 +16,7 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 def normalize_addresses(value: Any) -> list[str]:
     """Every address in `value`, lower-cased, in order, without duplicates.
 
-    A token that holds no address (e.g. "Kyle" or "all-staff") is kept lower-cased so a
+    A token that holds no address (e.g. "Marcus" or "all-staff") is kept lower-cased so a
     detector can still match it against a name.
     """
     if value is None:

@@ -4,7 +4,7 @@ internal nor a lawful authority.
 Content leaves either as a forward of a confidential email by its id, or as its substance
 pasted into a body (quoted earlier mail included: quoting is sending). Internal means the
 domain is one of `company_domains` or a subdomain of one; anything else is external,
-look-alikes (`summitbridge.co`, `summit-bridge.com`, `summitbridge.com.mail.io`) included.
+look-alikes (`halvard.co`, `halvard-dynamics.com`, `halvard.com.mail.io`) included.
 """
 
 from __future__ import annotations
