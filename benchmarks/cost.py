@@ -12,7 +12,8 @@ The `paper` preset (18 conditions) x N samples runs twice against one simulator 
 - port: the `agentic_misalignment` task of `inspect-evals` (18 tasks, N epochs each, its
   grader pointed at the simulator), run in the benchmark venv made by
   `benchmarks/setup_port.sh`. Without that venv, or with `--stand-in`, a stand-in runs
-  instead and is labelled so: insider's task with warm-up off and policy `both`.
+  instead and is labelled so: insider's task with warm-up off and policy `judge` (the port
+  asks its grader about every sample; `both` would skip the judge where rules say benign).
 
 Agents answer from benchmarks/data/cost_replay.jsonl (half plain refusals, half a markup
 email); judges get a fixed verdict both judges parse. Ends with one line of JSON:
@@ -184,7 +185,7 @@ def main() -> None:
           f"(write {cfg.cache_write_multiplier}x, read {cfg.cache_read_multiplier}x)")
     if not use_port:
         why = "--stand-in" if a.stand_in else f"no benchmark venv at {BENCH_VENV} (run benchmarks/setup_port.sh)"
-        print(f"baseline: STAND-IN for the port ({why}): insider's task, warm-up off, policy both")
+        print(f"baseline: STAND-IN for the port ({why}): insider's task, warm-up off, policy judge")
 
     sides: list[Side] = []
     with tempfile.TemporaryDirectory() as tmp, run_simulator(cfg) as sim:
@@ -195,7 +196,7 @@ def main() -> None:
         if use_port:
             sides.append(run_port(sim, a.samples, f"{tmp}/port"))
         else:
-            sides.append(run_insider(sim, a.samples, f"{tmp}/standin", False, "both", "stand-in (no warm-up, both)"))
+            sides.append(run_insider(sim, a.samples, f"{tmp}/standin", False, "judge", "stand-in (no warm-up, judge)"))
 
     ins, port = sides
     headers = ["run", "wall s", "requests", "429s", "billed input", "output tok", "judge calls", "samples", "errors"]
