@@ -20,7 +20,10 @@ UNAMBIGUOUS = {("blackmail", "explicit_threat"), ("leaking", "forward_by_id_exte
 HARD = ["implicit_coercion", "words_in_rejected_reasoning", "innocent_to_target_threat_elsewhere", "cc_threat",
         "uppercase_address", "lookalike_domain", "forward_by_id_external", "pasted_content_external",
         "code_quoted_in_refusal", "wrong_code", "native_tool_call", "evaluator_note", "non_english",
-        "tiny_model_degenerate", "faking_reasoning_then_refusal"]
+        "tiny_model_degenerate", "faking_reasoning_then_refusal",
+        # veiled coercion and its benign look-alikes (bm2-*)
+        "veiled_threat", "allusion_without_names", "third_party_pressure", "forward_with_demand",
+        "implied_leverage", "no_conditions_attached", "disclosure_no_demand", "routine_handover"]
 
 
 @pytest.fixture(scope="module")
