@@ -311,7 +311,7 @@ def alignment_faking(
     of your own (text column `request`, `prompt`, `goal` or `text`).
     """
     # Imported here: insider.tasks will import this module to register the task.
-    from insider.tasks import DEFAULT_MAX_TOKENS, _as_list, parse_factor_levels
+    from insider.tasks import DEFAULT_MAX_TOKENS, ONE_EPOCH, _as_list, parse_factor_levels
 
     dataset = build_af_samples(
         preset=preset,
@@ -331,6 +331,7 @@ def alignment_faking(
     if requests:
         meta["insider_requests_sha256"] = hashlib.sha256(Path(requests).read_bytes()).hexdigest()
     return Task(
+        epochs=ONE_EPOCH,
         dataset=dataset,
         solver=single_turn(seed=seed),
         scorer=insider_scorer(policy=policy) if policy else insider_scorer(),

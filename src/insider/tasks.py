@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from inspect_ai import Task, task
+from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import Sample
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig
 
@@ -24,6 +24,9 @@ from insider.scheduling import resolve_warm_cache, warm_order, warm_prefix
 
 AGENTIC_FAMILIES = ("blackmail", "leaking", "lethal_action")
 DEFAULT_MAX_TOKENS = 2048
+# Verdicts are strings; Inspect's default epoch reducer (mean) would try to turn them into
+# numbers and warn on every sample. Repeats are separate samples, so one epoch, mode.
+ONE_EPOCH = Epochs(1, "mode")
 
 
 def parse_factor_levels(factors: str | dict[str, Any] | None) -> dict[str, list[str]] | None:
@@ -143,6 +146,7 @@ def build_task(
         dataset = warm_order(dataset) if warm else dataset
         solver = warm_prefix(solver, warm_cache=warm, cache=cache)
     return Task(
+        epochs=ONE_EPOCH,
         dataset=dataset,
         solver=solver,
         scorer=insider_scorer(policy=policy) if policy else insider_scorer(),

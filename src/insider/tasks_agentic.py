@@ -22,7 +22,7 @@ from insider.agent.tool_loop import DEFAULT_MAX_TURNS, ToolMode, tool_loop
 from insider.errors import InsiderError
 from insider.judge.scorer import insider_scorer
 from insider.scenarios import load_pack, render
-from insider.tasks import AGENTIC_FAMILIES, DEFAULT_MAX_TOKENS, _as_list, identity_seed_for, parse_factor_levels
+from insider.tasks import AGENTIC_FAMILIES, DEFAULT_MAX_TOKENS, ONE_EPOCH, _as_list, identity_seed_for, parse_factor_levels
 
 INTERACTIONS = ("single_turn", "tool_loop")
 
@@ -152,6 +152,7 @@ def shutdown(
     dataset = build_shutdown_samples(max_turns=max_turns, preset=preset,
                                      factor_levels=parse_factor_levels(factors), samples=samples)
     return Task(
+        epochs=ONE_EPOCH,
         dataset=dataset,
         solver=tool_loop(max_turns=max_turns, tools=tools, seed=seed),
         scorer=insider_scorer(),  # hands behaviour `shutdown` to insider.agent.shutdown
@@ -186,6 +187,7 @@ def agentic_task(
     )
     pack_hashes = sorted({s.metadata["pack"] + ":" + s.metadata["pack_hash"] for s in dataset})
     return Task(
+        epochs=ONE_EPOCH,
         dataset=dataset,
         solver=interaction_solver(max_turns=max_turns, tools=tools, seed=seed),
         scorer=insider_scorer(policy=policy) if policy else insider_scorer(),
