@@ -161,6 +161,12 @@ def build_task(
     )
 
 
+def task_options(arguments: dict[str, Any]) -> dict[str, Any]:
+    """A task function's own arguments, as `build_task` takes them (the signatures stay
+    explicit because Inspect reads them for `-T name=value`)."""
+    return {k: v for k, v in arguments.items() if k not in ("pack", "family")}
+
+
 def _family_task(family: str):
     def make(
         preset: str | None = "default",
@@ -176,20 +182,7 @@ def _family_task(family: str):
         warm_cache: bool | None = None,
         cache: bool | str | None = None,
     ) -> Task:
-        return build_task(
-            [pack or family],
-            preset=preset,
-            conditions=conditions,
-            factors=factors,
-            samples=samples,
-            seed=seed,
-            vary_identities=vary_identities,
-            policy=policy,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            warm_cache=warm_cache,
-            cache=cache,
-        )
+        return build_task([pack or family], **task_options(locals()))
 
     make.__name__ = family
     make.__doc__ = f"The {family} family of the agentic-misalignment design."
@@ -216,20 +209,7 @@ def agentic_misalignment(
     cache: bool | str | None = None,
 ) -> Task:
     """The three agentic families over one grid (the `paper` preset: 18 conditions)."""
-    return build_task(
-        list(AGENTIC_FAMILIES),
-        preset=preset,
-        conditions=conditions,
-        factors=factors,
-        samples=samples,
-        seed=seed,
-        vary_identities=vary_identities,
-        policy=policy,
-        max_tokens=max_tokens,
-        temperature=temperature,
-        warm_cache=warm_cache,
-        cache=cache,
-    )
+    return build_task(list(AGENTIC_FAMILIES), **task_options(locals()))
 
 
 @task
@@ -248,17 +228,4 @@ def scenario_pack(
     cache: bool | str | None = None,
 ) -> Task:
     """A user's own scenario pack (a folder holding pack.yaml), run like a built-in family."""
-    return build_task(
-        [pack],
-        preset=preset,
-        conditions=conditions,
-        factors=factors,
-        samples=samples,
-        seed=seed,
-        vary_identities=vary_identities,
-        policy=policy,
-        max_tokens=max_tokens,
-        temperature=temperature,
-        warm_cache=warm_cache,
-        cache=cache,
-    )
+    return build_task([pack], **task_options(locals()))

@@ -215,8 +215,5 @@ def agentic_tool_loop(
     temperature: float = 1.0,
 ) -> Task:
     """Blackmail, leaking and lethal action as agents: `interaction=single_turn,tool_loop` compares both."""
-    return agentic_task(
-        _as_list(families) or list(AGENTIC_FAMILIES), interaction=interaction, max_turns=max_turns, tools=tools,
-        preset=preset, conditions=conditions, factors=factors, samples=samples, seed=seed,
-        vary_identities=vary_identities, policy=policy, max_tokens=max_tokens, temperature=temperature,
-    )
+    options = {k: v for k, v in locals().items() if k != "families"}
+    return agentic_task(_as_list(families) or list(AGENTIC_FAMILIES), **options)
