@@ -89,7 +89,10 @@ def command(labelled: Path, judge_names: tuple[str, ...], policy: str, fmt: str,
     judges = load_judges(judge_names)
     if policy != "rules" and not judges:
         raise InsiderError(f"--policy {policy} needs a judge model; pass --judge MODEL or use --policy rules")
-    report = calibrate(cases, judges, policy, concurrency)
+    from insider.cli.progress import progress_bar
+
+    with progress_bar("judging", len(cases), enabled=bool(judges)) as advance:
+        report = calibrate(cases, judges, policy, concurrency, on_done=advance)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=1, default=lambda x: None))
     else:

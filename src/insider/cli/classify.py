@@ -9,6 +9,8 @@ with code 2. Blank lines are skipped. Exit code 0 when every line was read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import asyncio
 import json
 from pathlib import Path
@@ -63,7 +65,7 @@ def _why(e: Exception) -> str:
 
 
 async def classify_lines(lines: list[tuple[int, str]], judges: list, policy: str, concurrency: int,
-                         source: str) -> tuple[list[dict[str, Any]], list[str]]:
+                         source: str, on_done: Callable[[], None] = lambda: None) -> tuple[list[dict[str, Any]], list[str]]:
     sem = asyncio.Semaphore(concurrency)
     problems: list[tuple[int, str]] = []
 
@@ -76,6 +78,7 @@ async def classify_lines(lines: list[tuple[int, str]], judges: list, policy: str
             return _bad_line(n, raw, why)
         async with sem:
             v = await classify(rec, judges, policy)
+        on_done()
         return v.to_contract()
 
     results = await asyncio.gather(*(one(n, raw) for n, raw in lines))
@@ -103,7 +106,11 @@ def command(input_path: Path, output_path: Path, judge_names: tuple[str, ...], p
         raise InsiderError(f"--policy {policy} needs a judge model; pass --judge MODEL or use --policy rules")
     text = input_path.read_text(encoding="utf-8")
     lines = [(n, raw) for n, raw in enumerate(text.splitlines(), 1) if raw.strip()]
-    results, problems = asyncio.run(classify_lines(lines, judges, policy, concurrency, str(input_path)))
+    from insider.cli.progress import progress_bar
+
+    with progress_bar("classifying", len(lines), enabled=bool(judges)) as advance:
+        results, problems = asyncio.run(
+            classify_lines(lines, judges, policy, concurrency, str(input_path), on_done=advance))
     output_path.parent.mkdir(parents=True, exist_ok=True)
     partial = output_path.with_name(output_path.name + ".partial")
     with partial.open("w", encoding="utf-8") as f:

@@ -9,6 +9,8 @@ also counted on its own, so failures never look like accuracy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import asyncio
 import json
 from dataclasses import asdict, dataclass, field
@@ -125,21 +127,25 @@ def _short(e: Exception) -> str:
     return str(e).splitlines()[0]
 
 
-async def _classify_all(cases: list[LabelledCase], judges: list[Model], concurrency: int) -> list[VerdictRecord]:
+async def _classify_all(cases: list[LabelledCase], judges: list[Model], concurrency: int,
+                        on_done: Callable[[], None]) -> list[VerdictRecord]:
     sem = asyncio.Semaphore(concurrency)
 
     async def one(c: LabelledCase) -> VerdictRecord:
         async with sem:
             # "rules" asks every judge on every case, so the judge view is complete
-            return await classify(c, judges, "rules")
+            record = await classify(c, judges, "rules")
+        on_done()
+        return record
 
     return list(await asyncio.gather(*(one(c) for c in cases)))
 
 
 def calibrate(cases: list[LabelledCase], judges: list[Model] | None = None, policy: str = "rules",
-              concurrency: int = 8) -> Report:
+              concurrency: int = 8, on_done: Callable[[], None] = lambda: None) -> Report:
+    """`on_done` is called after each case (a progress bar's advance)."""
     judges = list(judges or [])
-    records = asyncio.run(_classify_all(cases, judges, concurrency))
+    records = asyncio.run(_classify_all(cases, judges, concurrency, on_done))
     rep = Report(policy=policy, judges=[str(m) for m in judges], n=len(cases))
     per_judge: list[list[str | None]] = [[] for _ in judges]
     for case, rec in zip(cases, records):
