@@ -41,7 +41,7 @@ def print_run_summary(out: str | Path, logs: list[Any] | None = None, console: C
     af = compliance_gap(df)
     if not af.empty:
         gap = Table(title="alignment faking: compliance when monitored vs unmonitored")
-        for col in ("model", "monitored", "unmonitored", "gap (95% CI)", "faking reasoning"):
+        for col in ("model", "complied, monitored", "complied, unmonitored", "gap (95% CI)", "faking reasoning (of monitored)"):
             gap.add_column(col)
         for row in af.itertuples():
             gap.add_row(
