@@ -88,3 +88,19 @@ def test_help_lists_every_subcommand():
     result = CliRunner().invoke(cli, ["--help"])
     for name in ("run", "view", "scenarios", "classify", "calibrate", "results", "report", "gate", "plan"):
         assert name in result.output
+
+
+def test_view_of_a_missing_run_is_a_clear_error(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["view", str(tmp_path / "no-such-run")])
+    assert exc.value.code == 2
+    assert "no run at" in capsys.readouterr().err
+
+
+def test_alignment_faking_run_prints_the_gap(tmp_path):
+    fixture = Path(__file__).parent / "data" / "replay_alignment_faking.jsonl"
+    proc = _run(["run", "--family", "alignment_faking", "--model", f"replay/{fixture}", "--samples", "10",
+                 "--out", "af", "--display", "none"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "60.0% (n=10)" in proc.stdout and "20.0% (n=10)" in proc.stdout  # complied, by tier
+    assert "40.0%" in proc.stdout  # the gap
