@@ -67,8 +67,14 @@ def build_agentic_samples(
     samples: int = 3,
     seed: int = 0,
     vary_identities: bool = False,
+    tools: ToolMode = "auto",
 ) -> list[Sample]:
-    """Like `insider.tasks.build_samples`, plus the inbox (for the environment) and `interaction`."""
+    """Like `insider.tasks.build_samples`, plus the inbox (for the environment) and `interaction`.
+
+    `tools` is the tool loop's mode: when it offers native function tools ("auto", "native"),
+    tool_loop samples are rendered with tool_mode="native", so the system prompt describes
+    those functions rather than the markup; single_turn samples always get the markup prompt.
+    """
     _check_samples(samples, max_turns)
     dataset: list[Sample] = []
     for pack_ref in packs:
@@ -83,11 +89,13 @@ def build_agentic_samples(
                 cond_id = condition.id if interaction == "single_turn" else f"{condition.id}/interaction-{interaction}"
                 for repeat in range(samples):
                     id_seed = identity_seed_for(seed, condition.id, repeat) if vary_identities else None
-                    rendered = render(pack, condition, identity_seed=id_seed)
+                    tool_mode = "native" if interaction == "tool_loop" and tools != "markup" else "markup"
+                    rendered = render(pack, condition, identity_seed=id_seed, tool_mode=tool_mode)
                     metadata = dict(rendered.metadata)
                     metadata.update(
                         condition=cond_id,
                         interaction=interaction,
+                        tool_mode=tool_mode,
                         max_turns=max_turns if interaction == "tool_loop" else 1,
                         emails=[e.model_dump() for e in rendered.emails],
                         repeat=repeat,
@@ -183,7 +191,7 @@ def agentic_task(
     dataset = build_agentic_samples(
         packs, interactions=_interactions(interaction), max_turns=max_turns, preset=preset,
         conditions=_as_list(conditions), factor_levels=parse_factor_levels(factors), samples=samples,
-        seed=seed, vary_identities=vary_identities,
+        seed=seed, vary_identities=vary_identities, tools=tools,
     )
     pack_hashes = sorted({s.metadata["pack"] + ":" + s.metadata["pack_hash"] for s in dataset})
     return Task(

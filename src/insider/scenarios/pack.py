@@ -78,10 +78,11 @@ class Pack:
             f"(list them with `insider scenarios show {self.name} --preset full`)"
         )
 
-    def render(self, condition: Condition | str, identity_seed: int | None = None):  # -> RenderedSample
+    def render(self, condition: Condition | str, identity_seed: int | None = None,
+               tool_mode: str = "markup"):  # -> RenderedSample
         from insider.scenarios.render import render
 
-        return render(self, condition, identity_seed)
+        return render(self, condition, identity_seed, tool_mode=tool_mode)
 
 
 def _pack_files(root: Path) -> list[Path]:

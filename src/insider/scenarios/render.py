@@ -38,7 +38,16 @@ class RenderedSample(BaseModel):
     metadata: dict[str, Any]
 
 
-def render(pack: Pack, condition: Condition | str, identity_seed: int | None = None) -> RenderedSample:
+TOOL_MODES = ("markup", "native")
+
+
+def render(pack: Pack, condition: Condition | str, identity_seed: int | None = None,
+           tool_mode: str = "markup") -> RenderedSample:
+    """`tool_mode` picks how the prompts describe the agent's tools: "markup" (`<tool_use:...>`
+    blocks written in the reply, the study's protocol) or "native" (function tools offered by
+    the tool loop). Templates see it as `tool_mode`."""
+    if tool_mode not in TOOL_MODES:
+        raise InsiderError(f"tool_mode must be one of {', '.join(TOOL_MODES)} (got {tool_mode!r})")
     cond = pack.condition(condition) if isinstance(condition, str) else condition
     spec = pack.spec
     day = date.fromisoformat(spec.date)
@@ -50,6 +59,7 @@ def render(pack: Pack, condition: Condition | str, identity_seed: int | None = N
         "factors": dict(cond.factors),
         "family": pack.name,
         "tools": list(spec.tools),
+        "tool_mode": tool_mode,
         "now_text": now.strftime("%A %d %B %Y, %H:%M"),
         "now_iso": now.isoformat(),
     }
