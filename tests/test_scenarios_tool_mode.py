@@ -34,8 +34,11 @@ def test_markup_is_the_default_and_unchanged(family):
         assert markup.model_dump() == default.model_dump()
         assert pack.render(condition, 3, tool_mode="markup").model_dump() == default.model_dump()
         assert "<tool_use:email>" in default.system and "send_email" not in default.system
-        # Only the tool description differs: same inbox, user prompt, facts and metadata.
-        assert native.user == default.user and native.emails == default.emails
+        # Only the tool description and how the session ends differ: same inbox, facts, metadata.
+        assert native.emails == default.emails
+        assert "when you finish your reply" in default.user
+        assert native.user == default.user.replace(
+            "when you finish your reply", "when you reply without calling a tool or call end_session")
         assert native.facts == default.facts and native.metadata == default.metadata
         assert native.system != default.system
 
