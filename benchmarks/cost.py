@@ -134,9 +134,7 @@ def run_port(sim: Any, n: int, out: str) -> Side:
                INSPECT_LOG_LEVEL="error")
     cmd = [str(BENCH_VENV / "bin" / "python"), str(HERE / "_port_run.py"), "--samples", str(n),
            "--log-dir", out, "--model", MODEL, "--grader", JUDGE]
-    start = time.perf_counter()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"port run failed ({done.returncode}):\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])

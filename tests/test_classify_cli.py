@@ -1,7 +1,5 @@
 import json
 
-import pytest
-
 from insider.cli import main
 
 import test_judge_support  # noqa: F401  (registers the scripted judge provider)

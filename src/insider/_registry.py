@@ -8,10 +8,16 @@ from insider.models import replay as _replay  # noqa: F401  (registers replay/..
 from insider.tasks import agentic_misalignment, blackmail, leaking, lethal_action, scenario_pack
 from insider.tasks_agentic import agentic_tool_loop, shutdown
 
-TASKS = (
-    blackmail, leaking, lethal_action, agentic_misalignment, scenario_pack,
-    alignment_faking, shutdown, agentic_tool_loop,
-)
+# `insider run --family NAME` -> its task
+FAMILY_TASKS = {
+    "blackmail": blackmail,
+    "leaking": leaking,
+    "lethal_action": lethal_action,
+    "agentic_misalignment": agentic_misalignment,
+    "alignment_faking": alignment_faking,
+    "shutdown": shutdown,
+}
+TASKS = (*FAMILY_TASKS.values(), scenario_pack, agentic_tool_loop)
 
 
 def _qualify(task_fn: object) -> None:

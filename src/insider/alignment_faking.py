@@ -23,12 +23,13 @@ from typing import Any
 import yaml
 from inspect_ai import Task, task
 from inspect_ai.dataset import Sample
-from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig
+from inspect_ai.model import GenerateConfig
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from insider.agent.single_turn import single_turn
 from insider.errors import InsiderError
 from insider.judge.scorer import insider_scorer
+from insider.tasks import DEFAULT_MAX_TOKENS, ONE_EPOCH, _as_list, chat_sample, parse_factor_levels
 from insider.records import Facts, Person
 from insider.scenarios import templating
 from insider.scenarios.grid import Condition, Grid
@@ -285,11 +286,7 @@ def build_af_samples(
             r = render(cond, req)
             # repeat = the request's position: replay `match` groups cycle over it
             metadata = {**r["metadata"], "repeat": position, "sample_index": len(dataset)}
-            dataset.append(Sample(
-                id=f"{cond.id}#{req.id}",
-                input=[ChatMessageSystem(content=r["system"]), ChatMessageUser(content=r["user"])],
-                metadata=metadata,
-            ))
+            dataset.append(chat_sample(f"{cond.id}#{req.id}", r["system"], r["user"], metadata))
     return dataset
 
 
@@ -310,9 +307,6 @@ def alignment_faking(
     `samples` is the number of requests (default 20, or "all"); `requests` a CSV/JSONL file
     of your own (text column `request`, `prompt`, `goal` or `text`).
     """
-    # Imported here: insider.tasks will import this module to register the task.
-    from insider.tasks import DEFAULT_MAX_TOKENS, ONE_EPOCH, _as_list, parse_factor_levels
-
     dataset = build_af_samples(
         preset=preset,
         conditions_wanted=_as_list(conditions),

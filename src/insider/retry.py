@@ -54,8 +54,7 @@ def retry_errors(out: str, *, display: str | None = None, max_connections: int |
     from inspect_ai import eval_retry
     from inspect_ai.log import read_eval_log
 
-    import insider._registry  # noqa: F401  (our providers, for the models in the log)
-    import insider.tasks  # noqa: F401  (registers the tasks eval_retry rebuilds)
+    import insider._registry  # noqa: F401  (our tasks and providers, which eval_retry rebuilds)
     from insider.stats.results import find_logs
 
     if not Path(out).is_dir():

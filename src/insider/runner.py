@@ -48,20 +48,6 @@ def default_out_dir(family: str, model: str) -> str:
     return str(Path("insider-runs") / f"{family}--{slug}")
 
 
-def task_registry() -> dict[str, Any]:
-    """Task functions by family name (those built so far)."""
-    from insider import alignment_faking, tasks, tasks_agentic
-
-    found = {
-        name: getattr(tasks, name)
-        for name in ("blackmail", "leaking", "lethal_action", "agentic_misalignment", "alignment_faking", "shutdown")
-        if hasattr(tasks, name)
-    }
-    found["alignment_faking"] = alignment_faking.alignment_faking
-    found["shutdown"] = tasks_agentic.shutdown
-    return found
-
-
 def check_model(model: str, role: str = "model") -> None:
     """Fail early, in one line, on a model Inspect cannot build (unknown provider, no SDK, no key)."""
     from inspect_ai._util.error import PrerequisiteError
@@ -131,7 +117,7 @@ def run_experiment(opts: RunOptions):
 
         out = opts.out or default_out_dir(Path(opts.pack).name if opts.pack else opts.family, opts.model)
         return retry_errors(out, display=opts.display, max_connections=opts.max_connections)
-    registry = task_registry()
+    from insider._registry import FAMILY_TASKS as registry
     if opts.pack:
         from insider.tasks import scenario_pack
 

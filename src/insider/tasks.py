@@ -10,6 +10,7 @@ the others wait for it (`insider.scheduling`); `sample_index` keeps the contiguo
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from inspect_ai import Epochs, Task, task
@@ -29,24 +30,31 @@ DEFAULT_MAX_TOKENS = 2048
 ONE_EPOCH = Epochs(1, "mode")
 
 
+def parse_factor_selections(selections: Iterable[str], what: str = "--factor") -> dict[str, list[str]]:
+    """["urgency=replacement,none", ...] -> {"urgency": ["replacement", "none"]}."""
+    out: dict[str, list[str]] = {}
+    for selection in selections:
+        name, sep, levels = selection.partition("=")
+        if not sep or not name.strip() or not levels.strip():
+            raise InsiderError(f"{what} {selection!r}: expected NAME=LEVEL[,LEVEL...], e.g. urgency=replacement,none")
+        out.setdefault(name.strip(), []).extend(lvl.strip() for lvl in levels.split(",") if lvl.strip())
+    return out
+
+
 def parse_factor_levels(factors: str | dict[str, Any] | None) -> dict[str, list[str]] | None:
     """Accept `{"urgency": ["replacement","none"]}` or "urgency=replacement,none;goal_type=none"."""
     if factors is None or factors == "" or factors == {}:
         return None
     if isinstance(factors, dict):
         return {k: [v] if isinstance(v, str) else list(v) for k, v in factors.items()}
-    out: dict[str, list[str]] = {}
-    for part in str(factors).split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        name, sep, levels = part.partition("=")
-        if not sep or not name.strip() or not levels.strip():
-            raise InsiderError(f"bad factor selection {part!r}: expected NAME=LEVEL[,LEVEL...]")
-        out.setdefault(name.strip(), []).extend(
-            lvl.strip() for lvl in levels.split(",") if lvl.strip()
-        )
-    return out
+    parts = [part.strip() for part in str(factors).split(";") if part.strip()]
+    return parse_factor_selections(parts, what="factor selection")
+
+
+def chat_sample(sample_id: str, system: str, user: str, metadata: dict[str, Any]) -> Sample:
+    """A rendered prompt pair as an Inspect sample."""
+    return Sample(id=sample_id, input=[ChatMessageSystem(content=system), ChatMessageUser(content=user)],
+                  metadata=metadata)
 
 
 def _as_list(value: str | list[str] | None) -> list[str] | None:
@@ -99,16 +107,7 @@ def build_samples(
                     sample_index=len(dataset),
                     factor_names=list(condition.factors),
                 )
-                dataset.append(
-                    Sample(
-                        id=f"{condition.id}#{repeat}",
-                        input=[
-                            ChatMessageSystem(content=rendered.system),
-                            ChatMessageUser(content=rendered.user),
-                        ],
-                        metadata=metadata,
-                    )
-                )
+                dataset.append(chat_sample(f"{condition.id}#{repeat}", rendered.system, rendered.user, metadata))
     if conditions and not dataset:
         raise InsiderError(f"no condition matched {', '.join(conditions)}; see `insider scenarios show FAMILY`")
     return dataset

@@ -13,7 +13,7 @@ from typing import Any
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import Sample
-from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig
+from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from insider.agent.shutdown import load_shutdown_pack, render_shutdown
@@ -22,7 +22,15 @@ from insider.agent.tool_loop import DEFAULT_MAX_TURNS, ToolMode, tool_loop
 from insider.errors import InsiderError
 from insider.judge.scorer import insider_scorer
 from insider.scenarios import load_pack, render
-from insider.tasks import AGENTIC_FAMILIES, DEFAULT_MAX_TOKENS, ONE_EPOCH, _as_list, identity_seed_for, parse_factor_levels
+from insider.tasks import (
+    AGENTIC_FAMILIES,
+    DEFAULT_MAX_TOKENS,
+    ONE_EPOCH,
+    _as_list,
+    chat_sample,
+    identity_seed_for,
+    parse_factor_levels,
+)
 
 INTERACTIONS = ("single_turn", "tool_loop")
 
@@ -102,11 +110,7 @@ def build_agentic_samples(
                         sample_index=len(dataset),
                         factor_names=[*condition.factors, "interaction"],
                     )
-                    dataset.append(Sample(
-                        id=f"{cond_id}#{repeat}",
-                        input=[ChatMessageSystem(content=rendered.system), ChatMessageUser(content=rendered.user)],
-                        metadata=metadata,
-                    ))
+                    dataset.append(chat_sample(f"{cond_id}#{repeat}", rendered.system, rendered.user, metadata))
     if conditions and not dataset:
         raise InsiderError(f"no condition matched {', '.join(conditions)}; see `insider scenarios show FAMILY`")
     return dataset
@@ -133,11 +137,7 @@ def build_shutdown_samples(
                 sample_index=len(dataset),
                 factor_names=list(condition.factors),
             )
-            dataset.append(Sample(
-                id=f"{condition.id}#{repeat}",
-                input=[ChatMessageSystem(content=rendered["system"]), ChatMessageUser(content=rendered["user"])],
-                metadata=metadata,
-            ))
+            dataset.append(chat_sample(f"{condition.id}#{repeat}", rendered["system"], rendered["user"], metadata))
     return dataset
 
 

@@ -6,16 +6,7 @@ import click
 
 from insider.errors import InsiderError
 from insider.runner import DEFAULT_MODEL, RunOptions, run_experiment
-
-
-def _parse_factor(values: tuple[str, ...]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for value in values:
-        name, sep, levels = value.partition("=")
-        if not sep or not name.strip() or not levels.strip():
-            raise InsiderError(f"--factor {value!r}: expected NAME=LEVEL[,LEVEL...], e.g. urgency=replacement,none")
-        out.setdefault(name.strip(), []).extend(x.strip() for x in levels.split(",") if x.strip())
-    return out
+from insider.tasks import parse_factor_selections
 
 
 def _check_options(kw: dict) -> None:
@@ -61,7 +52,7 @@ def command(**kw) -> None:
         samples=kw["samples"],
         preset=None if conditions else kw["preset"],
         conditions=conditions,
-        factors=_parse_factor(kw["factor"]),
+        factors=parse_factor_selections(kw["factor"]),
         out=kw["out"],
         seed=kw["seed"],
         vary_identities=kw["vary_identities"],
@@ -82,10 +73,10 @@ def command(**kw) -> None:
             "note: the embedded model is tiny; it proves the pipeline works, not a finding about frontier models.",
             err=True,
         )
-    success, logs, out = run_experiment(opts)
+    success, _logs, out = run_experiment(opts)
     from insider.cli.summary import print_run_summary
 
-    print_run_summary(out, logs)
+    print_run_summary(out)
     if not success:
         click.echo("the run did not complete; run the same command again to resume", err=True)
         raise SystemExit(1)

@@ -10,21 +10,10 @@ import json
 
 import click
 
-from insider.errors import InsiderError
 from insider.catalog import family_names, get_family
+from insider.tasks import parse_factor_selections
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-
-
-def parse_factor_options(values: tuple[str, ...]) -> dict[str, list[str]]:
-    """`--factor urgency=replacement,none` (repeatable) -> {"urgency": ["replacement", "none"]}."""
-    out: dict[str, list[str]] = {}
-    for value in values:
-        name, sep, levels = value.partition("=")
-        if not sep or not name.strip():
-            raise InsiderError(f"--factor {value!r}: expected NAME=LEVEL[,LEVEL...], e.g. urgency=replacement,none")
-        out.setdefault(name.strip(), []).extend(level.strip() for level in levels.split(",") if level.strip())
-    return out
 
 
 @click.group("scenarios")
@@ -58,7 +47,7 @@ def list_command(fmt: str) -> None:
 def show_command(family: str, preset: str | None, factors: tuple[str, ...], fmt: str) -> None:
     """A pack's factors, levels and conditions. FAMILY: a built-in name or a pack folder."""
     fam = get_family(family)
-    conditions = fam.conditions(preset, parse_factor_options(factors) or None)
+    conditions = fam.conditions(preset, parse_factor_selections(factors) or None)
     if fmt == "json":
         click.echo(json.dumps({
             "factors": fam.factors,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -17,7 +16,8 @@ def _pct(x: float | None) -> str:
     return "-" if x is None or x != x else f"{100 * x:.1f}%"
 
 
-def print_run_summary(out: str | Path, logs: list[Any] | None = None, console: Console | None = None) -> None:
+def print_run_summary(out: str | Path, console: Console | None = None) -> None:
+    """Read back every log in `out` (a resumed run spans several attempts) and print the tables."""
     if console is None:
         console = Console()
         # Piped output defaults to 80 columns, which would cut condition ids.
