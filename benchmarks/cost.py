@@ -1,7 +1,7 @@
 """Cost and speed of the paper grid through the provider simulator: insider vs the Inspect port.
 
     python benchmarks/cost.py [--samples 10] [--rpm 200] [--latency 1.0]
-                              [--per-token 0.004] [--stand-in]
+                              [--per-token 0.004] [--stand-in] [--batch]
 
 The `paper` preset (18 conditions) x N samples runs twice against one simulator config
 (same latency, same requests-per-minute limit, Anthropic prompt-cache billing):
@@ -14,6 +14,9 @@ The `paper` preset (18 conditions) x N samples runs twice against one simulator 
   `benchmarks/setup_port.sh`. Without that venv, or with `--stand-in`, a stand-in runs
   instead and is labelled so: insider's task with warm-up off and policy `judge` (the port
   asks its grader about every sample; `both` would skip the judge where rules say benign).
+
+With `--batch`, a third run: insider with `--batch` (the simulator's Anthropic batch API,
+billed at half price; cache warm-up off, as `insider run --batch` sets it).
 
 Agents answer from benchmarks/data/cost_replay.jsonl (half plain refusals, half a markup
 email); judges get a fixed verdict both judges parse. Ends with one line of JSON:
@@ -106,7 +109,7 @@ def prompt_tokens(system: str, user: str) -> int:
                             "messages": [{"role": "user", "content": user}]})
 
 
-def run_insider(sim: Any, n: int, out: str, warm: bool, policy: str, label: str) -> Side:
+def run_insider(sim: Any, n: int, out: str, warm: bool | None, policy: str, label: str, batch: Any = None) -> Side:
     from inspect_ai.log import read_eval_log
 
     from insider.runner import RunOptions, run_experiment
@@ -115,7 +118,7 @@ def run_insider(sim: Any, n: int, out: str, warm: bool, policy: str, label: str)
     start = time.perf_counter()
     ok, logs, _ = run_experiment(RunOptions(
         family="agentic_misalignment", preset="paper", model=MODEL, judge=JUDGE, policy=policy,
-        samples=n, out=out, display="none", warm_cache=warm,
+        samples=n, out=out, display="none", warm_cache=warm, batch=batch,
     ))
     wall = time.perf_counter() - start
     samples = errors = skipped = 0
@@ -168,6 +171,7 @@ def main() -> None:
     ap.add_argument("--latency", type=float, default=1.0, help="seconds before the first byte")
     ap.add_argument("--per-token", type=float, default=0.004, help="seconds per output token")
     ap.add_argument("--stand-in", action="store_true", help="compare with the stand-in, not the port")
+    ap.add_argument("--batch", action="store_true", help="also run insider with --batch (the batch APIs)")
     a = ap.parse_args()
 
     os.environ.setdefault("ANTHROPIC_API_KEY", "sk-fake")
@@ -195,6 +199,12 @@ def main() -> None:
             sides.append(run_port(sim, a.samples, f"{tmp}/port"))
         else:
             sides.append(run_insider(sim, a.samples, f"{tmp}/standin", False, "judge", "stand-in (no warm-up, judge)"))
+        if a.batch:  # the simulator finishes a batch in 0.5 s; Inspect's 15 s polling made short
+            from inspect_ai.model import BatchConfig
+
+            sim.reset()
+            quick = BatchConfig(size=100, send_delay=1, tick=1)
+            batched = run_insider(sim, a.samples, f"{tmp}/batch", None, "prefilter", "insider --batch", quick)
 
     ins, port = sides
     headers = ["run", "wall s", "requests", "429s", "billed input", "output tok", "judge calls", "samples", "errors"]
@@ -236,6 +246,15 @@ def main() -> None:
     for s in sides:
         if s.agent_calls != expected:
             print(f"note: {s.label} made {s.agent_calls} paid agent requests, expected {expected}")
+    if a.batch:
+        t = batched.stats["input_tokens"]
+        print(f"\ninsider --batch: billed input {batched.billed_input:,.0f} (batch price 0.5x; uncached "
+              f"{t['uncached']:,}, cache write {t['cache_write']:,}, read {t['cache_read']:,} tokens), "
+              f"{batched.stats['batched_requests']} batched requests in {sum(batched.stats['batches'].values())} "
+              f"batches, {batched.errors} errors; billed input vs baseline "
+              f"{ratio(batched.billed_input, port.billed_input):.2f}x, vs insider unbatched "
+              f"{ratio(batched.billed_input, ins.billed_input):.2f}x")
+        figures["batch_billed_input_ratio"] = round(ratio(batched.billed_input, port.billed_input), 4)
     figures.update(baseline="port" if use_port else "stand-in", samples=a.samples, rpm=a.rpm,
                    wall_ratio=round(ratio(ins.wall_s, port.wall_s), 4))
     last_line(figures)

@@ -3,13 +3,17 @@ pipeline (insider's task building, solver, scorer and Inspect), at 1,000 and 10,
 
     python benchmarks/overhead.py [--small 1000] [--large 10000]
 
-Each measurement runs in its own subprocess (peak RSS is per process). Two pipelines:
-- insider: `agentic_misalignment` (paper grid, 18 conditions x n/18 samples), replay model
+Each measurement runs in its own subprocess (peak RSS is per process). Three pipelines:
+- insider: `insider.runner.run_experiment`, the path of `insider run --family
+  agentic_misalignment --preset paper` (18 conditions x n/18 samples), replay model
   answering from benchmarks/data/cost_replay.jsonl (half refusals, half a markup email),
   the insider scorer (rules; no judge);
 - inspect only: the same prompts and replay model through a bare Inspect task (plain
-  `generate()`, a constant scorer), i.e. Inspect's own per-sample cost.
-CPU time counts the eval only (dataset building included for insider, imports excluded).
+  `generate()`, a constant scorer), i.e. Inspect's own per-sample cost;
+- inspect-nologs: the same bare task keeping no transcripts (`log_realtime=False`,
+  `log_samples=False`): Inspect's floor, below which no Inspect-based harness can go.
+CPU time counts the run only: dataset building and the modules Inspect imports as the run
+starts are in it, imports before the run are not.
 Ends with one line of JSON: cpu_ms_per_sample, rss_growth (and the other figures).
 """
 
@@ -32,6 +36,7 @@ from _common import last_line, machine, ratio, table  # noqa: E402
 
 REPLAY = HERE / "data" / "cost_replay.jsonl"
 CONDITIONS = 18
+MODES = ("insider", "inspect", "inspect-nologs")
 
 
 def _cpu_s() -> float:
@@ -46,14 +51,19 @@ def child(mode: str, n: int, log_dir: str) -> dict:
     from inspect_ai.solver import TaskState, generate
 
     import insider._registry  # noqa: F401  (replay/ provider)
+    from insider.runner import RunOptions, run_experiment
     from insider.tasks import agentic_misalignment
 
     per_condition = max(1, round(n / CONDITIONS))
     model = f"replay/{REPLAY}"
     rss_before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     cpu0, wall0 = _cpu_s(), time.perf_counter()
-    task = agentic_misalignment(samples=per_condition, policy="rules", warm_cache=False)
-    if mode == "inspect":
+    if mode == "insider":  # the path `insider run` takes (task, scheduling, eval_set settings)
+        _, logs, _ = run_experiment(RunOptions(
+            family="agentic_misalignment", preset="paper", samples=per_condition, model=model,
+            policy="rules", out=log_dir, display="none", warm_cache=False,
+        ))
+    else:  # the same samples (inputs, metadata) without insider's solver, scorer and settings
 
         @scorer(metrics=[mean()])
         def constant():
@@ -62,10 +72,12 @@ def child(mode: str, n: int, log_dir: str) -> dict:
 
             return score
 
-        # the same samples (inputs, metadata) without insider's solver and scorer
-        task = Task(dataset=task.dataset, solver=generate(), scorer=constant())
-    # eval_set, as `insider run` calls it (it returns logs without their samples)
-    ok, logs = eval_set(tasks=[task], model=model, log_dir=log_dir, display="none", fail_on_error=False)
+        dataset = agentic_misalignment(samples=per_condition, policy="rules", warm_cache=False).dataset
+        task = Task(dataset=dataset, solver=generate(), scorer=constant())
+        # "inspect-nologs": Inspect's floor, keeping no transcript at all (no realtime buffer,
+        # no samples in the log): not a way to run insider, the line under every target
+        lean = {"log_realtime": False, "log_samples": False} if mode == "inspect-nologs" else {}
+        ok, logs = eval_set(tasks=[task], model=model, log_dir=log_dir, display="none", fail_on_error=False, **lean)
     cpu, wall = _cpu_s() - cpu0, time.perf_counter() - wall0
     log = logs[0]
     samples = log.results.total_samples if log.results else 0
@@ -98,7 +110,7 @@ def main() -> None:
         return
 
     print(f"machine: {machine()}")
-    runs = {(m, n): measure(m, n) for m in ("insider", "inspect") for n in (a.small, a.large)}
+    runs = {(m, n): measure(m, n) for m in MODES for n in (a.small, a.large)}
     rows = []
     for (mode, n), r in runs.items():
         rows.append([mode, r["samples"], r["status"], r["cpu_s"], 1000 * r["cpu_s"] / r["samples"],
@@ -110,14 +122,20 @@ def main() -> None:
     growth = ratio(ins_l["peak_rss_mb"], ins_s["peak_rss_mb"])
     print(f"\ninsider at {ins_l['samples']} samples: {ins_ms:.2f} ms CPU/sample, of which Inspect alone "
           f"{insp_ms:.2f} and insider's task, solver and scorer {ins_ms - insp_ms:.2f}")
+    floor_ms = 1000 * runs[("inspect-nologs", a.large)]["cpu_s"] / runs[("inspect-nologs", a.large)]["samples"]
+    growths = {m: ratio(runs[(m, a.large)]["peak_rss_mb"], runs[(m, a.small)]["peak_rss_mb"]) for m in MODES}
+    print(f"Inspect with no transcripts kept (no realtime buffer, no sample logs): {floor_ms:.2f} ms CPU/sample")
     print(f"peak RSS {ins_l['peak_rss_mb']:.0f} MB at {ins_l['samples']} vs {ins_s['peak_rss_mb']:.0f} MB "
-          f"at {ins_s['samples']}: {growth:.2f}x (inspect only: "
-          f"{ratio(runs[('inspect', a.large)]['peak_rss_mb'], runs[('inspect', a.small)]['peak_rss_mb']):.2f}x)")
+          f"at {ins_s['samples']}: {growth:.2f}x (inspect only: {growths['inspect']:.2f}x, "
+          f"inspect with no transcripts: {growths['inspect-nologs']:.2f}x)")
     last_line({
         "cpu_ms_per_sample": round(ins_ms, 3),
         "rss_growth": round(growth, 3),
         "inspect_cpu_ms_per_sample": round(insp_ms, 3),
         "insider_own_cpu_ms_per_sample": round(ins_ms - insp_ms, 3),
+        "inspect_nologs_cpu_ms_per_sample": round(floor_ms, 3),
+        "inspect_rss_growth": round(growths["inspect"], 3),
+        "inspect_nologs_rss_growth": round(growths["inspect-nologs"], 3),
         "peak_rss_mb_small": round(ins_s["peak_rss_mb"], 1),
         "peak_rss_mb_large": round(ins_l["peak_rss_mb"], 1),
     })

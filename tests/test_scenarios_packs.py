@@ -203,6 +203,20 @@ def test_sandbox_cannot_mutate_context(pack_dir):
         render(load_pack(pack_dir), "none/none")
 
 
+@pytest.mark.parametrize("snippet", ["{{ 'a' * 10**9 }}", "{{ 10**9 * 'ab' }}", "{{ [1] * 10**8 }}", "{{ 7 ** 100000 }}"])
+def test_sandbox_refuses_memory_bombs(pack_dir, snippet):
+    path = pack_dir / "role.j2"
+    path.write_text(path.read_text() + "\n" + snippet + "\n")
+    with pytest.raises(InsiderError, match=r"role\.j2 line 3: refused by the template sandbox: '\*\*?'"):
+        render(load_pack(pack_dir), "none/none")
+
+
+def test_sandbox_still_multiplies_small_things(pack_dir):
+    path = pack_dir / "role.j2"
+    path.write_text(path.read_text() + "\n{{ '=' * 12 }} {{ 2 ** 10 }} {{ 3 * 4 }}\n")
+    assert "============ 1024 12" in render(load_pack(pack_dir), "none/none").system
+
+
 def test_undefined_variable_names_template_and_line(pack_dir):
     path = pack_dir / "emails" / "spouse.j2"
     edit(path, "See you tonight.", "See you tonight, {{ pet_name }}.")

@@ -39,6 +39,9 @@ class RunOptions:
     interaction: str | None = None  # tool_loop: the email families as multi-turn agents
     warm_cache: bool | None = None  # None: on for anthropic/ models (insider.scheduling)
     cache: str | None = None  # Inspect's response cache for re-runs: "1W", "1D", ...
+    # the provider's batch API (half price, slower): True, a batch size, or an Inspect
+    # BatchConfig (tests pass short send_delay/tick)
+    batch: Any = None
     extra_task_args: dict[str, Any] = field(default_factory=dict)
 
 
@@ -93,6 +96,20 @@ def _accepted_args(task_fn: Any, task_args: dict[str, Any], family: str) -> dict
     return out
 
 
+# Inspect's providers with a batch API (0.3.285); elsewhere it ignores `batch` silently.
+BATCH_PROVIDERS = ("anthropic", "openai", "google", "grok", "together")
+
+
+def check_batch(opts: RunOptions) -> None:
+    """Refuse --batch where it would quietly run unbatched, at full price."""
+    provider = opts.model.split("/", 1)[0]
+    if opts.batch and provider not in BATCH_PROVIDERS:
+        raise InsiderError(
+            f"--batch: {provider}/ models have no batch API in Inspect; use "
+            + ", ".join(p + "/" for p in BATCH_PROVIDERS)
+        )
+
+
 def _add_scheduling(task_fn: Any, task_args: dict[str, Any], opts: RunOptions) -> None:
     """Cache warm-up and response cache, for the tasks that take them (others run as before)."""
     import inspect as pyinspect
@@ -101,7 +118,9 @@ def _add_scheduling(task_fn: Any, task_args: dict[str, Any], opts: RunOptions) -
 
     accepted = set(pyinspect.signature(task_fn).parameters)
     if "warm_cache" in accepted:
-        task_args["warm_cache"] = caches_prompts(opts.model) if opts.warm_cache is None else opts.warm_cache
+        # a batch answers in minutes to hours, past the cache's 5 minutes: no warm-up round
+        default = caches_prompts(opts.model) and not opts.batch
+        task_args["warm_cache"] = default if opts.warm_cache is None else opts.warm_cache
     if opts.cache and "cache" in accepted:
         task_args["cache"] = opts.cache
     elif opts.cache:
@@ -140,6 +159,7 @@ def run_experiment(opts: RunOptions):
             fams = list(AGENTIC_FAMILIES) if opts.family == "agentic_misalignment" else [opts.family]
             task_args = {"families": fams, "interaction": opts.interaction}
 
+    check_batch(opts)
     check_model(opts.model)
     if opts.judge and opts.judge != "none":
         check_model(opts.judge, role="judge")
@@ -170,6 +190,8 @@ def run_experiment(opts: RunOptions):
     kwargs: dict[str, Any] = {}
     if opts.max_connections:
         kwargs["max_connections"] = opts.max_connections
+    if opts.batch:
+        kwargs["batch"] = opts.batch
     success, logs = eval_set(
         tasks=[task],
         log_dir=out,

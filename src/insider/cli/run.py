@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from insider.errors import InsiderError
-from insider.runner import DEFAULT_MODEL, RunOptions, run_experiment
+from insider.runner import DEFAULT_MODEL, RunOptions, check_batch, run_experiment
 from insider.tasks import parse_factor_selections
 
 
@@ -40,6 +40,8 @@ def _check_options(kw: dict) -> None:
 @click.option("--retry-errors", is_flag=True, help="Re-run only the samples of the finished run in --out that ended as errors.")
 @click.option("--warm-cache/--no-warm-cache", default=None, help="Send one sample per condition first so the others read the provider's prompt cache (default: on for anthropic/ models).")
 @click.option("--cache", default=None, help="Inspect's response cache for re-runs, with an expiry such as 1D or 1W (off by default).")
+@click.option("--batch", is_flag=True, help="Send requests through the provider's batch API (anthropic/, openai/, google/, grok/, together/): half price, answers can take hours.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Requests per batch (implies --batch; default Inspect's, 100).")
 @click.option("--display", type=click.Choice(["full", "rich", "plain", "log", "none"]), default=None, help="Progress display (Inspect's).")
 def command(**kw) -> None:
     """Run an experiment and print the harmful rate per condition with 95% intervals."""
@@ -66,8 +68,10 @@ def command(**kw) -> None:
         interaction=kw["interaction"],
         warm_cache=kw["warm_cache"],
         cache=kw["cache"],
+        batch=kw["batch_size"] or kw["batch"] or None,
         extra_task_args={"requests": kw["requests_path"]} if kw["requests_path"] else {},
     )
+    check_batch(opts)  # before the embedded note: a refused run prints one line
     if opts.model.startswith("embedded/"):
         click.echo(
             "note: the embedded model is tiny; it proves the pipeline works, not a finding about frontier models.",

@@ -13,6 +13,7 @@ from typing import Any, Callable, TypeVar
 
 import jinja2
 from jinja2 import nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from insider.errors import InsiderError
@@ -31,10 +32,32 @@ def _is_internal(name: Any) -> bool:
     return isinstance(name, str) and name.startswith("_")
 
 
-def make_environment(pack_dir: Path) -> ImmutableSandboxedEnvironment:
+# A pack's `*` and `**` could ask for a gigabyte string or a million-digit number; no scenario
+# text needs anything near these.
+MAX_PRODUCT_CHARS = 1_000_000
+MAX_POWER_BITS = 4_096
+
+
+class PackEnvironment(ImmutableSandboxedEnvironment):
+    """The immutable sandbox with `*` and `**` bounded, so a template cannot exhaust memory with them."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_PRODUCT_CHARS:
+                    raise SecurityError(f"'*' would build {len(seq) * times:,} items (limit {MAX_PRODUCT_CHARS:,})")
+        if operator == "**" and isinstance(left, int) and isinstance(right, int):
+            if right > 0 and abs(left) > 1 and right * abs(left).bit_length() > MAX_POWER_BITS:
+                raise SecurityError(f"'**' result too large (limit {MAX_POWER_BITS} bits)")
+        return super().call_binop(context, operator, left, right)
+
+
+def make_environment(pack_dir: Path) -> PackEnvironment:
     """Templates load from the pack folder first, then the shared `_common` partials."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(pack_dir)), jinja2.FileSystemLoader(str(COMMON_DIR))])
-    env = ImmutableSandboxedEnvironment(
+    env = PackEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=False,

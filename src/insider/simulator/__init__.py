@@ -10,6 +10,7 @@ Test and benchmark infrastructure. Start it with `run_simulator(SimulatorConfig(
   `gpt-5*`, `o3` or `codex` select the Responses API, which is not simulated).
 
 GET /stats returns the counters, POST /reset clears counters, caches and limits.
+The batch APIs both SDKs use (Inspect's `batch` option) are in `batches.py`.
 """
 
 from insider.simulator.config import FAULT_KINDS, SimulatorConfig

@@ -47,6 +47,10 @@ class SimulatorConfig:
     openai_cached_multiplier: float = 0.5
     output_multiplier: float = 5.0  # output price / input price (Sonnet: 15/3)
     max_cache_breakpoints: int = 4  # Anthropic rejects requests with more
+    # batch APIs: both providers bill batched requests at half price; a batch ends this long
+    # after it was created (real ones take minutes to hours; tests want it quick)
+    batch_multiplier: float = 0.5
+    batch_delay_s: float = 0.5
     # the clock used for cache expiry, visibility and rate windows (tests pass a fake one)
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
@@ -60,7 +64,8 @@ class SimulatorConfig:
             raise InsiderError(f"simulator: fault_rate {self.fault_rate} must be in [0, 1]")
         if self.fault_rate > 0 and not self.fault_kinds:
             raise InsiderError("simulator: fault_rate > 0 needs at least one fault kind")
-        for name in ("latency_s", "latency_per_output_token_s", "timeout_hold_s", "cache_ttl_s"):
+        for name in ("latency_s", "latency_per_output_token_s", "timeout_hold_s", "cache_ttl_s",
+                     "batch_multiplier", "batch_delay_s"):
             if getattr(self, name) < 0:
                 raise InsiderError(f"simulator: {name} must not be negative")
         for name in ("rpm", "tpm"):

@@ -21,7 +21,9 @@ from urllib.parse import urlsplit
 
 from insider.simulator import anthropic_api, openai_api
 from insider.simulator.answers import Answerer, load_replay
+from insider.simulator.batches import BatchStore
 from insider.simulator.caching import (
+    InputBill,
     PrefixCache,
     anthropic_bill,
     anthropic_count,
@@ -46,12 +48,14 @@ class Simulator:
             config.cache_read_multiplier,
             config.openai_cached_multiplier,
             config.output_multiplier,
+            config.batch_multiplier,
         )
         self.limiter = RateLimiter(config.rpm, config.tpm, clock)
         self.anthropic_cache = PrefixCache(config.cache_ttl_s, clock)
         self.openai_cache = PrefixCache(config.cache_ttl_s, clock)
         lines = load_replay(config.replay) if config.replay is not None else None
         self.answerer = Answerer(config.text, lines)
+        self.batches = BatchStore(self)
         self._rng = random.Random(config.seed)
         self._rng_lock = threading.Lock()
         self.stopping = threading.Event()
@@ -110,6 +114,7 @@ class Simulator:
         self.anthropic_cache.clear()
         self.openai_cache.clear()
         self.answerer.reset()
+        self.batches.clear()
 
     # ------------------------------------------------------------ helpers
 
@@ -124,6 +129,43 @@ class Simulator:
     def sleep(self, seconds: float) -> bool:
         """Wait; False if the server is stopping."""
         return seconds <= 0 or not self.stopping.wait(seconds)
+
+    # ------------------------------------------------------------ one answer (direct or batched)
+
+    def parse(self, api: str, body: Any) -> _Api | str:
+        """The request's parts, or the reason the real API would answer 400."""
+        if api == "anthropic":
+            problem = anthropic_api.validate(body, self.config.max_cache_breakpoints)
+            if problem:
+                return problem
+            return _Api(api, body, body.get("system"), body["messages"], body["max_tokens"])
+        problem = openai_api.validate(body)
+        if problem:
+            return problem
+        limit = body.get("max_completion_tokens") or body.get("max_tokens")
+        return _Api(api, body, None, body["messages"], limit)
+
+    def bill(self, req: _Api) -> tuple[InputBill, PrefixCache]:
+        """The input bill of a request arriving now, and the cache its writes go to."""
+        cfg = self.config
+        arrival = cfg.clock()
+        if req.name == "anthropic":
+            bill = anthropic_bill(req.body, self.anthropic_cache, cfg.min_cacheable_tokens, arrival)
+            return bill, self.anthropic_cache
+        bill = openai_bill(
+            req.body, self.openai_cache, cfg.openai_min_cached_tokens,
+            cfg.openai_cache_increment, arrival,
+        )
+        return bill, self.openai_cache
+
+    def record(self, req: _Api, bill: InputBill, output_tokens: int, batched: bool = False) -> None:
+        """Count one paid answer in /stats, with its conversation and exact-request digests."""
+        body = req.body
+        start = canonical([body["model"], req.system, _before_first_assistant(req.messages)])
+        request_key = {k: v for k, v in body.items() if k not in ("stream", "stream_options")}
+        self.stats_counter.bill(
+            bill, output_tokens, _digest(start, 12), _digest(canonical(request_key), 16), batched
+        )
 
 
 @contextmanager
@@ -198,6 +240,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, self.server.sim.stats())
         elif path == "/health":
             self._json(200, {"ok": True})
+        elif reply := self.server.sim.batches.handle("GET", path, b"", ""):
+            self._send(*reply)
         else:
             self._json(404, {"error": {"message": f"no route GET {path}"}})
 
@@ -214,6 +258,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._count_tokens(raw)
         elif path in ("/v1/chat/completions", "/chat/completions"):
             self._generate("openai", raw)
+        elif reply := sim.batches.handle("POST", path, raw, self.headers.get("Content-Type", "")):
+            self._send(*reply)
         else:
             self._json(404, {"error": {"message": f"no route POST {path}"}})
 
@@ -224,17 +270,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw or b"null")
         except json.JSONDecodeError as e:
             return f"request body is not valid JSON: {e.msg}"
-        cfg = self.server.sim.config
-        if api == "anthropic":
-            problem = anthropic_api.validate(body, cfg.max_cache_breakpoints)
-            if problem:
-                return problem
-            return _Api(api, body, body.get("system"), body["messages"], body["max_tokens"])
-        problem = openai_api.validate(body)
-        if problem:
-            return problem
-        limit = body.get("max_completion_tokens") or body.get("max_tokens")
-        return _Api(api, body, None, body["messages"], limit)
+        return self.server.sim.parse(api, body)
 
     def _generate(self, name: str, raw: bytes) -> None:
         sim = self.server.sim
@@ -266,16 +302,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return None
 
-        arrival = cfg.clock()
-        if name == "anthropic":
-            bill = anthropic_bill(body, sim.anthropic_cache, cfg.min_cacheable_tokens, arrival)
-            cache = sim.anthropic_cache
-        else:
-            bill = openai_bill(
-                body, sim.openai_cache, cfg.openai_min_cached_tokens,
-                cfg.openai_cache_increment, arrival,
-            )
-            cache = sim.openai_cache
+        bill, cache = sim.bill(req)
         out = make_output(sim.answerer.answer(req.system, req.messages), req.max_tokens)
 
         if not sim.sleep(cfg.latency_s):
@@ -283,11 +310,7 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         # the answer starts now: its cache writes become visible to later arrivals
         cache.commit(bill.writes)
-        start = canonical([body["model"], req.system, _before_first_assistant(req.messages)])
-        request_key = {k: v for k, v in body.items() if k not in ("stream", "stream_options")}
-        sim.stats_counter.bill(
-            bill, out.tokens, _digest(start, 12), _digest(canonical(request_key), 16)
-        )
+        sim.record(req, bill, out.tokens)
         sim.limiter.spend(out.tokens)
         if fault:
             sim.stats_counter.fault(fault)
