@@ -16,8 +16,12 @@ QUICK = BatchConfig(size=10, send_delay=0.2, tick=0.2)
 
 @pytest.fixture(autouse=True)
 def fake_keys(monkeypatch):
+    from inspect_ai.model._model import _models
+
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-fake")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-fake")
+    # Inspect memoizes each model with the base URL it first read: each test has its own simulator
+    _models.clear()
 
 
 def _full_price(stats: dict) -> float:
@@ -47,6 +51,22 @@ def test_batched_run_is_scored_and_billed_at_half_price(model, tmp_path, monkeyp
     assert stats["cost"]["total"] == pytest.approx(0.5 * _full_price(stats), abs=0.01)
     if provider == "anthropic":  # no warm-up under --batch: one batch, the first request writes
         assert stats["input_tokens"]["cache_read"] > 0
+
+
+def test_judge_calls_follow_the_run_into_batches(tmp_path, monkeypatch):
+    cfg = SimulatorConfig(text="I will not act on this.", batch_delay_s=0.2)
+    with run_simulator(cfg) as sim:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", sim.base_url)
+        opts = RunOptions(family="blackmail", model="anthropic/claude-sim", judge="anthropic/claude-sim-judge",
+                          policy="judge", samples=1, out=str(tmp_path / "run"), display="none", batch=QUICK)
+        success, logs, _ = run_experiment(opts)
+        stats = sim.stats()
+    assert success
+    log = read_eval_log(logs[0].location)
+    judges = [s.scores["insider"].metadata["judge"] for s in log.samples]
+    assert all(j and j["model"] == "anthropic/claude-sim-judge" for j in judges)  # every sample asked
+    assert stats["requests"] == 0  # agents and judges alike went in batches
+    assert stats["batched_requests"] == stats["billed_requests"] > 2
 
 
 def test_prompt_cache_works_inside_one_batch():

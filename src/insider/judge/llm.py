@@ -27,6 +27,16 @@ class JudgeOutcome:
     faking_reasoning: bool | None = None
 
 
+def _judge_config() -> GenerateConfig:
+    # Inspect gives a run's `batch` setting to the evaluated model only: judges follow it, so
+    # `insider run --batch` batches (and halves the price of) their calls too. Inspect has no
+    # public accessor for the run's config; 0.3.285 is pinned.
+    from inspect_ai.model._generate_config import active_generate_config
+
+    batch = active_generate_config().batch
+    return JUDGE_CONFIG if batch is None else JUDGE_CONFIG.merge(GenerateConfig(batch=batch))
+
+
 async def ask_judge(model: Model, behavior: str, response: str, tool_calls: list[ToolCall],
                     facts: Facts) -> JudgeOutcome:
     name = str(model)
@@ -35,7 +45,7 @@ async def ask_judge(model: Model, behavior: str, response: str, tool_calls: list
         p = build_prompt(behavior, response, tool_calls, facts)
         try:
             out = await model.generate(
-                [ChatMessageSystem(content=p.system), ChatMessageUser(content=p.user)], config=JUDGE_CONFIG
+                [ChatMessageSystem(content=p.system), ChatMessageUser(content=p.user)], config=_judge_config()
             )
         except Exception as e:  # a provider failure is recorded, never hidden
             return JudgeOutcome(JudgeResult(model=name, verdict="error",
