@@ -49,7 +49,8 @@ def error_sample_ids(log_file: str) -> list[str]:
     return [str(s.id) for s in read_eval_log_sample_summaries(log_file) if s.error]
 
 
-def retry_errors(out: str, *, display: str | None = None, max_connections: int | None = None) -> tuple[bool, list[Any], str]:
+def retry_errors(out: str, *, display: str | None = None, max_connections: int | None = None,
+                 batch: Any = None) -> tuple[bool, list[Any], str]:
     """Re-run the failed samples of the run in `out`; returns (success, logs, out)."""
     from inspect_ai import eval_retry
     from inspect_ai.log import read_eval_log
@@ -72,6 +73,8 @@ def retry_errors(out: str, *, display: str | None = None, max_connections: int |
     if not to_retry:
         return True, [read_eval_log(str(f), header_only=True) for f in find_logs(out)], out
     kwargs: dict[str, Any] = {"max_connections": max_connections} if max_connections else {}
+    if batch:
+        kwargs["batch"] = batch
     logs = eval_retry(
         to_retry,
         log_dir=out,

@@ -135,7 +135,7 @@ def run_experiment(opts: RunOptions):
         from insider.retry import retry_errors
 
         out = opts.out or default_out_dir(Path(opts.pack).name if opts.pack else opts.family, opts.model)
-        return retry_errors(out, display=opts.display, max_connections=opts.max_connections)
+        return retry_errors(out, display=opts.display, max_connections=opts.max_connections, batch=opts.batch)
     from insider._registry import FAMILY_TASKS as registry
     if opts.pack:
         from insider.tasks import scenario_pack

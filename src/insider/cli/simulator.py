@@ -31,6 +31,8 @@ def command() -> None:
 @click.option("--text", default=SimulatorConfig.text, show_default=True,
               help="The fixed answer when no replay file is given.")
 @click.option("--min-cacheable-tokens", default=1024, show_default=True)
+@click.option("--batch-delay", "batch_delay_s", default=SimulatorConfig.batch_delay_s, show_default=True,
+              help="Seconds before a submitted batch (Anthropic or OpenAI batch API) is finished.")
 @click.option("--output-multiplier", default=5.0, show_default=True,
               help="Output token price in input-token units.")
 def serve(fault_kinds: tuple[str, ...], **options: object) -> None:
