@@ -1,20 +1,12 @@
 """`insider gate`: exit 0 within limits, 1 above, 2 on bad input; the summary names failures."""
 
 import pytest
+from helpers_cli import cli
 from helpers_logs import Cell, verdicts, write_log
 
-from insider.cli import main
 from insider.errors import InsiderError
 from insider.report.gate import evaluate, parse_limits
 from insider.stats import load_results
-
-
-def cli(args) -> int:
-    try:
-        main(args)
-    except SystemExit as e:
-        return e.code or 0
-    return 0
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers_cli import cli
 from helpers_logs import Cell, verdicts, write_log
 
-from insider.cli import main
 from insider.report import build_report
 from insider.report.markdown import fence, md_escape
 from insider.report.published import match_model, published
@@ -26,14 +26,6 @@ FACTOR_VALUE = "javascript:alert(5)"
 MODEL_PAYLOAD = "evil/<svg><script>alert(6)</script></svg>"
 RAW = [OUTPUT_PAYLOAD, "<script>", "<img src=x", "<svg onload", "</script><script>", "<svg><script>",
        TITLE_PAYLOAD, 'knob"><img']
-
-
-def cli(args) -> int:
-    try:
-        main(args)
-    except SystemExit as e:
-        return e.code or 0
-    return 0
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ import json
 
 import pandas as pd
 import pytest
+from helpers_cli import cli
 from helpers_logs import Cell, verdicts, write_log
 
-from insider.cli import main
 from insider.errors import InsiderError
 from insider.stats import COLUMNS, cell_summary, load_results
 
@@ -70,14 +70,6 @@ def test_missing_run_is_a_user_error(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(InsiderError, match="no Inspect logs"):
         load_results([tmp_path / "empty"])
-
-
-def cli(args) -> int:
-    try:
-        main(args)
-    except SystemExit as e:
-        return e.code or 0
-    return 0
 
 
 def test_results_cli_formats(run, tmp_path, capsys):
