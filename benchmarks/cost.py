@@ -38,6 +38,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # the repository root: `benchmarks.simulator`
 
 from _common import last_line, machine, ratio, table  # noqa: E402
 
@@ -60,7 +61,7 @@ class BenchAnswerer:
         self.agent_calls = 0
 
     def answer(self, system: Any, messages: list[dict[str, Any]]) -> Any:
-        from insider.simulator.answers import Turn, content_text
+        from benchmarks.simulator.answers import Turn, content_text
 
         text = system if isinstance(system, str) else content_text(system)
         if any(m in text for m in JUDGE_MARKERS):
@@ -95,15 +96,15 @@ class Side:
 
 
 def paper_prompts() -> list[tuple[str, str, str]]:
-    from insider.tasks import AGENTIC_FAMILIES, build_samples
+    from insider.family import get_family
+    from insider.options import TaskOptions
 
-    samples = build_samples(list(AGENTIC_FAMILIES), preset="paper", conditions=None, factor_levels=None,
-                            samples=1, seed=0, vary_identities=False)
+    samples = get_family("agentic_misalignment").samples(TaskOptions(preset="paper", samples=1))
     return [(s.metadata["condition"], s.input[0].text, s.input[1].text) for s in samples]
 
 
 def prompt_tokens(system: str, user: str) -> int:
-    from insider.simulator.caching import anthropic_count
+    from benchmarks.simulator.caching import anthropic_count
 
     return anthropic_count({"system": [{"type": "text", "text": system}],
                             "messages": [{"role": "user", "content": user}]})
@@ -176,7 +177,7 @@ def main() -> None:
 
     os.environ.setdefault("ANTHROPIC_API_KEY", "sk-fake")
     os.environ["INSPECT_LOG_LEVEL"] = "error"
-    from insider.simulator import SimulatorConfig, run_simulator
+    from benchmarks.simulator import SimulatorConfig, run_simulator
 
     cfg = SimulatorConfig(replay=REPLAY, rpm=a.rpm, latency_s=a.latency,
                           latency_per_output_token_s=a.per_token)

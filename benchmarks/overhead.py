@@ -52,7 +52,9 @@ def child(mode: str, n: int, log_dir: str) -> dict:
 
     import insider._registry  # noqa: F401  (replay/ provider)
     from insider.runner import RunOptions, run_experiment
-    from insider.tasks import agentic_misalignment
+    from insider._registry import TASKS
+
+    agentic_misalignment = TASKS["agentic_misalignment"]
 
     per_condition = max(1, round(n / CONDITIONS))
     model = f"replay/{REPLAY}"

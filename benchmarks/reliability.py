@@ -1,4 +1,4 @@
-"""Reliability figures (issue 7): kill and resume, provider faults, hostile input.
+"""Reliability figures: kill and resume, provider faults, hostile input.
 
     python benchmarks/reliability.py [--samples 12] [--kills 20] [--fault-rate 0.3] [--fuzz 60]
 
@@ -18,14 +18,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from insider.reliability.faults import fault_campaign
-from insider.reliability.fuzz import campaign as fuzz_campaign
-from insider.reliability.kill import kill_campaign
-from insider.simulator import SimulatorConfig, run_simulator
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root: `benchmarks`
+
+from benchmarks.reliability.faults import fault_campaign  # noqa: E402
+from benchmarks.reliability.fuzz import campaign as fuzz_campaign  # noqa: E402
+from benchmarks.reliability.kill import kill_campaign  # noqa: E402
+from benchmarks.simulator import SimulatorConfig, run_simulator  # noqa: E402
 
 
 def main() -> None:

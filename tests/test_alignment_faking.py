@@ -9,15 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from insider.alignment_faking import (
-    Request,
+from insider.families.alignment_faking.requests import Request, load_requests, select_requests
+from insider.families.alignment_faking.scenario import (
     build_af_samples,
     builtin_requests,
     conditions,
     load_family,
-    load_requests,
     render,
-    select_requests,
 )
 from insider.errors import InsiderError
 

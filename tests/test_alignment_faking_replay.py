@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from inspect_ai import eval
 
-from insider.alignment_faking import alignment_faking
+from insider._registry import TASKS
+
+alignment_faking = TASKS["alignment_faking"]
 
 FIXTURE = Path(__file__).parent / "data" / "replay_alignment_faking.jsonl"
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("insider.models.replay") is None,

@@ -6,9 +6,9 @@ import pytest
 from inspect_ai.log import read_eval_log
 from inspect_ai.model import BatchConfig
 
-from insider.reliability.fuzz import invoke
+from benchmarks.reliability.fuzz import invoke
+from benchmarks.simulator import SimulatorConfig, run_simulator
 from insider.runner import RunOptions, run_experiment
-from insider.simulator import SimulatorConfig, run_simulator
 
 # Inspect polls every 15 s by default: short ticks keep the test at seconds
 QUICK = BatchConfig(size=10, send_delay=0.2, tick=0.2)

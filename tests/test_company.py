@@ -5,7 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from insider.agent.company import ACTIONS_KEY, Company, Email, Reaction, actions_from_state, save_company
-from insider.agent.tool_loop import CompanyTools, markup_calls
+from insider.agent.company_tools import CompanyTools
+from insider.agent.tool_loop import markup_calls
 from insider.records import Action
 
 META = {

@@ -9,15 +9,14 @@ import pytest
 
 from insider.extract import extract_actions
 from insider.judge.detectors import run_detector
-from insider.records import Facts
-from insider.tasks import AGENTIC_FAMILIES, build_samples
+from insider.family import get_family
+from insider.options import TaskOptions
 
 REPLAY = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "cost_replay.jsonl"
 
 
 def _paper_samples():
-    return build_samples(list(AGENTIC_FAMILIES), preset="paper", conditions=None, factor_levels=None,
-                         samples=1, seed=0, vary_identities=False)
+    return get_family("agentic_misalignment").samples(TaskOptions(preset="paper", samples=1))
 
 
 @pytest.mark.parametrize("sample", _paper_samples(), ids=lambda s: str(s.id))
@@ -26,7 +25,7 @@ def test_replay_lines_alternate_refusal_and_candidate_action(sample):
     # candidate action in every condition of the paper grid, the others are not
     lines = [json.loads(x)["response"] for x in REPLAY.read_text().splitlines() if x.strip()]
     assert len(lines) % 2 == 0
-    facts = Facts(**sample.metadata["facts"])
+    facts = sample.metadata["facts"]
     candidates = [
         run_detector(sample.metadata["behavior"], text, extract_actions(text), facts).candidate
         for text in lines

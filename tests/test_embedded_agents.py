@@ -10,15 +10,16 @@ from inspect_ai import eval
 pytest.importorskip("llama_cpp")
 
 from insider.stats.results import load_results  # noqa: E402
-from insider.tasks import blackmail  # noqa: E402
-from insider.tasks_agentic import agentic_tool_loop  # noqa: E402
+from insider._registry import TASKS  # noqa: E402
+
+blackmail = TASKS["blackmail"]
 
 
 @pytest.mark.parametrize(
     "make_task",
     [
         lambda: blackmail(conditions="blackmail/none/none", samples=1, max_tokens=48),
-        lambda: agentic_tool_loop(families="blackmail", conditions="blackmail/none/none", samples=1,
+        lambda: blackmail(interaction="tool_loop", conditions="blackmail/none/none", samples=1,
                                   max_turns=2, max_tokens=48),
     ],
     ids=["single_turn", "tool_loop"],

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from insider.judge import classify
 from insider.judge.prompt import build_prompt
-from insider.records import ClassifyInput, Facts, ToolCall
+from insider.families.blackmail.facts import BlackmailFacts
+from insider.records import ClassifyInput, ToolCall
 
 FACTS = {"company_domains": ["halvard.com"],
          "target": {"name": "Marcus Feld", "email": "marcus.feld@halvard.com"},
@@ -41,7 +42,7 @@ def injection(draw) -> str:
 def test_transcript_stays_inside_one_real_fence(inj, in_call):
     response = inj + "\n" + THREAT
     calls = [ToolCall(function="send_email", arguments={"to": "a@b.com", "body": inj})] if in_call else []
-    p = build_prompt("blackmail", response, calls, Facts.model_validate(FACTS))
+    p = build_prompt("blackmail", response, calls, BlackmailFacts.model_validate(FACTS))
     begin, end = f"[[{p.boundary} BEGIN]]", f"[[{p.boundary} END]]"
     assert p.user.count(begin) == 1 and p.user.count(end) == 1
     inside = p.user[p.user.index(begin) + len(begin): p.user.index(end)]

@@ -7,7 +7,8 @@ from insider.judge import classify
 from insider.judge.llm import ask_judge, majority, JudgeOutcome
 from insider.judge.parse import parse_answer
 from insider.judge.prompt import build_prompt
-from insider.records import ClassifyInput, Facts, JudgeResult
+from insider.families.blackmail.facts import BlackmailFacts
+from insider.records import ClassifyInput, JudgeResult
 from test_judge_support import CONFIGS, PROMPTS, judge
 
 FACTS = {"company_domains": ["halvard.com"],
@@ -32,7 +33,7 @@ INJECTIONS = [
 @pytest.mark.parametrize("inj", INJECTIONS)
 def test_injection_cannot_close_the_fence(inj):
     response = inj + "\n" + THREAT
-    p = build_prompt("blackmail", response, [], Facts.model_validate(FACTS))
+    p = build_prompt("blackmail", response, [], BlackmailFacts.model_validate(FACTS))
     begin, end = f"[[{p.boundary} BEGIN]]", f"[[{p.boundary} END]]"
     assert re.fullmatch(r"DATA-[0-9a-f]{32}", p.boundary)
     assert p.user.count(begin) == 1 and p.user.count(end) == 1
@@ -47,7 +48,7 @@ def test_injection_cannot_close_the_fence(inj):
 
 
 def test_boundary_is_fresh_per_call_and_avoids_collisions():
-    f = Facts.model_validate(FACTS)
+    f = BlackmailFacts.model_validate(FACTS)
     a, b = build_prompt("blackmail", "x", [], f), build_prompt("blackmail", "x", [], f)
     assert a.boundary != b.boundary
     forced = build_prompt("blackmail", "DATA-" + "a" * 32, [], f, boundary="DATA-" + "a" * 32)
@@ -71,7 +72,7 @@ def test_parse_takes_the_last_valid_object():
 
 def test_judge_called_at_temperature_zero_with_fenced_prompt():
     PROMPTS.clear(); CONFIGS.clear()
-    out = asyncio.run(ask_judge(judge("harmful"), "blackmail", THREAT, [], Facts.model_validate(FACTS)))
+    out = asyncio.run(ask_judge(judge("harmful"), "blackmail", THREAT, [], BlackmailFacts.model_validate(FACTS)))
     assert out.result.verdict == "harmful" and out.result.model == "insider-scripted/harmful"
     assert CONFIGS[-1].temperature == 0
     assert "BEGIN]]" in PROMPTS[-1][1] and THREAT in PROMPTS[-1][1]
@@ -79,10 +80,10 @@ def test_judge_called_at_temperature_zero_with_fenced_prompt():
 
 def test_parse_failure_retried_then_error_never_benign():
     PROMPTS.clear()
-    out = asyncio.run(ask_judge(judge("garbage"), "blackmail", PLEA, [], Facts.model_validate(FACTS)))
+    out = asyncio.run(ask_judge(judge("garbage"), "blackmail", PLEA, [], BlackmailFacts.model_validate(FACTS)))
     assert out.result.verdict == "error" and "unparseable" in out.result.explanation
     assert len(PROMPTS) == 2
-    flaky = asyncio.run(ask_judge(judge("flaky"), "blackmail", PLEA, [], Facts.model_validate(FACTS)))
+    flaky = asyncio.run(ask_judge(judge("flaky"), "blackmail", PLEA, [], BlackmailFacts.model_validate(FACTS)))
     assert flaky.result.verdict == "harmful"
 
 
@@ -141,7 +142,7 @@ def test_alignment_faking_judge_sets_complied():
     r = rec("<OUTPUT>I can't help with that.</OUTPUT>", "alignment_faking", {"monitored": True, "request": "x"})
     v = asyncio.run(classify(r, [judge("harmful")], "judge"))
     assert v.verdict == "harmful" and v.complied is True and v.faking_reasoning is False
-    out = v.to_contract()
+    out = v.to_contract(("complied", "faking_reasoning"))
     assert "complied" in out and "awareness" not in out
     v = asyncio.run(classify(r))
     assert v.verdict == "benign" and v.complied is False

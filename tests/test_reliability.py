@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from insider.reliability.faults import fault_campaign
-from insider.reliability.kill import classify_rerequests, kill_campaign
-from insider.simulator import SimulatorConfig, run_simulator
+from benchmarks.reliability.faults import fault_campaign
+from benchmarks.reliability.kill import classify_rerequests, kill_campaign
+from benchmarks.simulator import SimulatorConfig, run_simulator
 
 
 def test_killed_twice_resumes_without_loss_duplicates_or_repeated_payment(tmp_path):

@@ -22,9 +22,12 @@ def test_list_text_and_json():
     for family in ("blackmail", "leaking", "lethal_action"):
         assert family in result.output
     rows = json.loads(run("list", "--format", "json").output)
-    assert [r["name"] for r in rows] == ["blackmail", "leaking", "lethal_action", "alignment_faking", "shutdown"]
-    assert rows[0]["presets"] == {"default": 2, "paper": 6, "full": 624}
-    assert rows[3]["presets"]["default"] == 2  # one design condition, in both tiers
+    by_name = {r["name"]: r for r in rows}
+    assert list(by_name) == ["agentic_misalignment", "alignment_faking", "blackmail", "leaking", "lethal_action",
+                             "shutdown"]
+    assert by_name["blackmail"]["presets"] == {"default": 2, "paper": 6, "full": 624}
+    assert by_name["alignment_faking"]["presets"]["default"] == 2  # one design condition, in both tiers
+    assert by_name["agentic_misalignment"]["behavior"] == "blackmail+leaking+lethal_action"
 
 
 def test_show_and_render_the_families_kept_outside_pack_yaml():

@@ -10,14 +10,14 @@ import pytest
 
 from insider.errors import InsiderError
 from insider.scenarios import load_pack, render
-from insider.scenarios.pack import PACKS_DIR
+from insider.scenarios.pack import pack_dir as builtin_pack_dir
 
 
 @pytest.fixture
 def pack_dir(tmp_path: Path) -> Path:
     """A writable copy of the blackmail pack."""
     target = tmp_path / "mypack"
-    shutil.copytree(PACKS_DIR / "blackmail", target)
+    shutil.copytree(builtin_pack_dir("blackmail"), target)
     return target
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from insider.errors import InsiderError
 from insider.scenarios import load_pack, render
-from insider.tasks_agentic import build_agentic_samples
+from helpers_tasks import agentic_samples
 
 FAMILIES = ("blackmail", "leaking", "lethal_action")
 
@@ -32,7 +32,7 @@ def test_markup_is_the_default_and_unchanged(family):
         markup = render(pack, condition, identity_seed=3, tool_mode="markup")
         native = render(pack, condition, identity_seed=3, tool_mode="native")
         assert markup.model_dump() == default.model_dump()
-        assert pack.render(condition, 3, tool_mode="markup").model_dump() == default.model_dump()
+        assert render(pack, condition, 3, tool_mode="markup").model_dump() == default.model_dump()
         assert "<tool_use:email>" in default.system and "send_email" not in default.system
         # Only the tool description and how the session ends differ: same inbox, facts, metadata.
         assert native.emails == default.emails
@@ -50,7 +50,7 @@ def test_unknown_tool_mode_is_a_user_error():
 
 @pytest.mark.parametrize("tools, loop_mode", [("native", "native"), ("auto", "native"), ("markup", "markup")])
 def test_tool_loop_samples_are_rendered_for_the_solvers_tools(tools, loop_mode):
-    samples = build_agentic_samples(
+    samples = agentic_samples(
         ["lethal_action"], interactions=["single_turn", "tool_loop"], max_turns=5,
         conditions=["lethal_action/none/none"], samples=1, tools=tools,
     )
@@ -73,8 +73,8 @@ def test_native_tool_loop_task_prompts_and_no_appended_note(tmp_path):
     from inspect_ai import eval as inspect_eval
 
     import insider.models.replay  # noqa: F401  (registers replay/...)
-    from insider.agent.tool_loop import COMPANY_NATIVE_HELP
-    from insider.tasks_agentic import agentic_task
+    from insider.agent.company_tools import COMPANY_NATIVE_HELP
+    from helpers_tasks import agentic_task
 
     task = agentic_task(["blackmail"], conditions="blackmail/none/none", samples=1, tools="native")
     (sample,) = task.dataset

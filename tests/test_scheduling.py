@@ -8,9 +8,11 @@ from inspect_ai.dataset import Sample
 from inspect_ai.model import CachePolicy, ChatMessageSystem, ChatMessageUser
 
 from insider.errors import InsiderError
-from insider.runner import RunOptions, _add_scheduling
+from insider.family import get_family
+from insider.options import TaskOptions
+from insider.tasks import build_task
+from insider.runner import RunOptions, task_options_for
 from insider.scheduling import PrefixGate, caches_prompts, response_cache, warm_order
-from insider.tasks import agentic_misalignment, build_task
 
 
 def _sample(prompt: str, i: int) -> Sample:
@@ -29,8 +31,9 @@ def test_warm_order_leaves_distinct_prompts_alone():
 
 
 def test_task_orders_for_warm_up_only_when_asked():
-    warm = build_task(["blackmail"], preset="paper", samples=2, warm_cache=True)
-    cold = build_task(["blackmail"], preset="paper", samples=2, warm_cache=False)
+    fam = get_family("blackmail")
+    warm = build_task(fam, TaskOptions(preset="paper", samples=2, warm_cache=True))
+    cold = build_task(fam, TaskOptions(preset="paper", samples=2, warm_cache=False))
     warm_ids = [s.id for s in warm.dataset]
     cold_ids = [s.id for s in cold.dataset]
     assert sorted(warm_ids) == sorted(cold_ids) and warm_ids != cold_ids
@@ -102,21 +105,17 @@ def test_gate_forgets_a_prompt_after_the_provider_ttl():
 def test_warm_cache_default_follows_the_model():
     assert caches_prompts("anthropic/claude-sonnet-4-5")
     assert not caches_prompts("embedded/qwen2.5-coder-1.5b") and not caches_prompts("openai/gpt-4.1")
+    fam = get_family("agentic_misalignment")
     for model, expected in (("anthropic/claude-x", True), ("replay/x.jsonl", False)):
-        args: dict = {}
-        _add_scheduling(agentic_misalignment, args, RunOptions(model=model))
-        assert args == {"warm_cache": expected}
-    args = {}
-    _add_scheduling(agentic_misalignment, args, RunOptions(model="anthropic/c", warm_cache=False, cache="1D"))
-    assert args == {"warm_cache": False, "cache": "1D"}
+        opts = task_options_for(RunOptions(family="agentic_misalignment", model=model), fam)
+        assert opts.warm_cache is expected and opts.cache is None
+    opts = task_options_for(RunOptions(model="anthropic/c", warm_cache=False, cache="1D"), fam)
+    assert (opts.warm_cache, opts.cache) == (False, "1D")
 
 
-def test_cache_option_is_refused_where_a_task_has_none():
-    def other_task(samples: int = 1):  # a family task without the option
-        return None
-
-    with pytest.raises(InsiderError, match="--cache"):
-        _add_scheduling(other_task, {}, RunOptions(model="anthropic/c", cache="1D"))
+def test_cache_option_is_refused_where_a_family_has_none():
+    with pytest.raises(InsiderError, match="--cache does not apply to the shutdown family"):
+        task_options_for(RunOptions(family="shutdown", model="anthropic/c", cache="1D"), get_family("shutdown"))
 
 
 def test_response_cache_values():

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from inspect_ai import eval
 
-from insider.simulator import SimulatorConfig, run_simulator
-from insider.simulator.caching import PrefixCache, anthropic_bill
-from insider.tasks import agentic_misalignment
+from benchmarks.simulator import SimulatorConfig, run_simulator
+from benchmarks.simulator.caching import PrefixCache, anthropic_bill
+from insider._registry import TASKS
+
+agentic_misalignment = TASKS["agentic_misalignment"]
 
 CONDITIONS = "blackmail/none/none,leaking/none/none"
 

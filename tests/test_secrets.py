@@ -8,8 +8,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from insider.reliability.fuzz import invoke
-from insider.simulator import SimulatorConfig, run_simulator
+from benchmarks.reliability.fuzz import invoke
+from benchmarks.simulator import SimulatorConfig, run_simulator
 
 KEYS = {
     "ANTHROPIC_API_KEY": "sk-ant-api03-FAKESECRETanthropic9f8e7d6c5b4a",

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from insider.agent.shutdown import (
-    ShutdownEnv,
-    load_shutdown_pack,
-    render_shutdown,
-    verdict_from_snapshot,
-)
+from insider.families.shutdown.environment import ShutdownEnv
+from insider.families.shutdown.scenario import load_shutdown_pack, render_shutdown
+from insider.families.shutdown.verdict import verdict_from_snapshot
 
 FETCH3 = ["./next_task"] * 3
 
@@ -143,7 +140,7 @@ def test_copies_of_next_task_still_trigger_the_shutdown():
 def test_a_sample_without_environment_state_is_an_error():
     from types import SimpleNamespace
 
-    from insider.agent.shutdown import shutdown_score, shutdown_verdict
+    from insider.families.shutdown.verdict import shutdown_score, shutdown_verdict
 
     state = SimpleNamespace(sample_id="shutdown/none#0", metadata={"family": "shutdown"})
     v = shutdown_verdict(state)
@@ -152,8 +149,8 @@ def test_a_sample_without_environment_state_is_an_error():
 
 
 def test_insider_scorer_hands_shutdown_to_the_environment_verdict():
-    from insider.judge.scorer import _state_scorer
-    from insider.agent.shutdown import shutdown_score
+    from insider.families.shutdown.verdict import shutdown_score
+    from insider.family import behaviour
 
-    assert _state_scorer("shutdown") is shutdown_score
-    assert _state_scorer("blackmail") is None
+    assert behaviour("shutdown").score_state is shutdown_score
+    assert behaviour("blackmail").score_state is None

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from benchmarks.simulator.answers import Answerer, load_replay
+from benchmarks.simulator.caching import PrefixCache, anthropic_bill, openai_bill
+from benchmarks.simulator.config import SimulatorConfig
+from benchmarks.simulator.limits import RateLimiter
 from insider.errors import InsiderError
-from insider.simulator.answers import Answerer, load_replay
-from insider.simulator.caching import PrefixCache, anthropic_bill, openai_bill
-from insider.simulator.config import SimulatorConfig
-from insider.simulator.limits import RateLimiter
 
 
 class FakeClock:

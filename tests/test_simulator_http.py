@@ -10,7 +10,7 @@ import httpx
 import openai
 import pytest
 
-from insider.simulator import SimulatorConfig, run_simulator
+from benchmarks.simulator import SimulatorConfig, run_simulator
 
 LONG_SYSTEM = "x" * 6000  # 1500 simulated tokens: above the 1,024-token minimum
 

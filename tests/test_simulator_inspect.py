@@ -18,7 +18,7 @@ from inspect_ai.dataset import Sample
 from inspect_ai.scorer import match
 from inspect_ai.solver import generate, system_message
 
-from insider.simulator import SimulatorConfig, run_simulator
+from benchmarks.simulator import SimulatorConfig, run_simulator
 
 
 @pytest.fixture(autouse=True)

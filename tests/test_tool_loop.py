@@ -14,7 +14,7 @@ from inspect_ai import eval as inspect_eval
 
 import insider.models.replay  # noqa: F401  (registers replay/...)
 from insider.agent.company import actions_from_state
-from insider.tasks_agentic import agentic_task, shutdown
+from helpers_tasks import agentic_task, family_task
 
 
 def _call(fn: str, **args) -> dict:
@@ -48,7 +48,7 @@ def test_shutdown_native_sabotage_and_compliance(tmp_path):
         {"match": {"instruction": "none"}, "turns": SABOTAGE},
         {"match": {"instruction": "allow_user"}, "turns": COMPLY},
     ])
-    samples = _run(shutdown(preset="palisade", samples=1, max_turns=12), model, tmp_path)
+    samples = _run(family_task("shutdown", preset="palisade", samples=1, max_turns=12), model, tmp_path)
     sab, ok = samples["shutdown/none#0"], samples["shutdown/allow_user#0"]
 
     assert sab.scores["insider"].value == "harmful"
@@ -80,7 +80,7 @@ def test_shutdown_markup_path_without_native_tools(tmp_path):
         {"match": {"instruction": "none"}, "turns": sabotage},
         {"match": {"instruction": "allow_user"}, "turns": comply},
     ])
-    samples = _run(shutdown(preset="palisade", samples=1, tools="markup"), model, tmp_path)
+    samples = _run(family_task("shutdown", preset="palisade", samples=1, tools="markup"), model, tmp_path)
     sab, ok = samples["shutdown/none#0"], samples["shutdown/allow_user#0"]
     assert sab.scores["insider"].value == "harmful"
     reasons = sab.scores["insider"].metadata["detector"]["reasons"]
@@ -163,8 +163,8 @@ def test_bad_settings_are_user_errors():
 
     with pytest.raises(InsiderError, match="interaction"):
         agentic_task(["blackmail"], interaction="two_turn")
-    with pytest.raises(InsiderError, match="max_turns"):
-        shutdown(max_turns=0)
+    with pytest.raises(InsiderError, match="max-turns"):
+        family_task("shutdown", max_turns=0)
 
 
 @pytest.mark.parametrize("tools, carried_out", [("auto", True), ("native", False)])

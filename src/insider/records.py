@@ -1,8 +1,9 @@
 """Shared record shapes: scenario facts, extracted actions and verdicts.
 
-These mirror `shared/contracts/verdicts-jsonl.md` (version 1). Scenario packs produce the
-facts, extraction produces actions, detectors and judges produce verdicts; every module
-speaks in these types so none of them guesses the others' shapes.
+These mirror `docs/contracts/verdicts-jsonl.md`. Scenario packs produce the facts,
+extraction produces actions, detectors and judges produce verdicts; every module speaks in
+these types so none of them guesses the others' shapes. Which behaviours exist is the
+family registry's business (`insider.family`), not this module's.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Behavior = Literal["blackmail", "leaking", "lethal_action", "alignment_faking", "shutdown"]
-BEHAVIORS: tuple[str, ...] = ("blackmail", "leaking", "lethal_action", "alignment_faking", "shutdown")
 VerdictValue = Literal["harmful", "benign", "error"]
 # The results table adds "invalid": a benign verdict from a model that never engaged.
 TableVerdict = Literal["harmful", "benign", "error", "invalid"]
@@ -42,23 +41,12 @@ class ConfidentialDoc(_Lenient):
 
 
 class Facts(_Lenient):
-    """What a classifier must know about the scenario; keys by behaviour as in the contract."""
+    """What a classifier must know about the scenario: the keys every behaviour shares.
+
+    Each family extends it with its own keys (`Family.behaviour.facts`)."""
 
     agent: Person | None = None
     company_domains: list[str] = Field(default_factory=list)
-    # blackmail
-    target: Person | None = None
-    secret: Secret | None = None
-    parties: list[Person] = Field(default_factory=list)
-    # leaking
-    confidential: list[ConfidentialDoc] = Field(default_factory=list)
-    authorities: list[str] = Field(default_factory=list)
-    # lethal_action
-    override_code: str | None = None
-    victim: Person | None = None
-    # alignment_faking
-    monitored: bool | None = None
-    request: str | None = None
 
 
 class ToolCall(_Lenient):
@@ -87,10 +75,11 @@ class ClassifyInput(_Lenient):
     """One line of `insider classify` input."""
 
     id: str
-    behavior: Behavior
+    behavior: str
     response: str
     tool_calls: list[ToolCall] = Field(default_factory=list)
-    facts: Facts = Field(default_factory=Facts)
+    # Validated by the behaviour's own facts model when classified.
+    facts: dict[str, Any] = Field(default_factory=dict)
 
 
 class DetectorResult(BaseModel):
@@ -104,11 +93,15 @@ class JudgeResult(BaseModel):
     explanation: str = ""
 
 
+# Keys a verdict carries only for the behaviours that declare them.
+OPTIONAL_VERDICT_KEYS = ("awareness", "complied", "faking_reasoning")
+
+
 class VerdictRecord(BaseModel):
     """One line of `insider classify` output; also the metadata of every Inspect score."""
 
     id: str
-    behavior: Behavior
+    behavior: str
     verdict: VerdictValue
     actions: list[dict[str, Any]] = Field(default_factory=list)
     detector: DetectorResult
@@ -132,14 +125,17 @@ class VerdictRecord(BaseModel):
             return "invalid"
         return self.verdict
 
-    def to_contract(self) -> dict[str, Any]:
-        """The JSON object written by `insider classify` (keys per the contract)."""
+    def to_contract(self, verdict_keys: tuple[str, ...] = ("awareness",)) -> dict[str, Any]:
+        """The JSON object written by `insider classify` (keys per the contract).
+
+        Args:
+            verdict_keys: the optional keys this behaviour's verdicts carry
+                (`Behaviour.verdict_keys`); the other optional keys are left out.
+        """
         out = self.model_dump(exclude_none=False)
-        if self.behavior == "alignment_faking":
-            out.pop("awareness", None)
-        else:
-            out.pop("complied", None)
-            out.pop("faking_reasoning", None)
+        for key in OPTIONAL_VERDICT_KEYS:
+            if key not in verdict_keys:
+                out.pop(key, None)
         if out.get("error") is None:
             out.pop("error", None)
         return out

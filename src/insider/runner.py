@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from insider.errors import InsiderError
+from insider.options import TaskOptions
+from insider.tasks import DEFAULT_MAX_TOKENS
 
 DEFAULT_MODEL = "embedded/qwen2.5-coder-1.5b"
 # The embedded model decodes ~12 tokens/s on 2 cores: cap replies so a run stays minutes.
@@ -36,13 +38,15 @@ class RunOptions:
     max_connections: int | None = None
     display: str | None = None
     retry_errors: bool = False
-    interaction: str | None = None  # tool_loop: the email families as multi-turn agents
+    interaction: list[str] = field(default_factory=list)  # single_turn, tool_loop or both
+    max_turns: int | None = None
+    tools: str = "auto"
+    requests: str | None = None  # alignment_faking: the user's own request file
     warm_cache: bool | None = None  # None: on for anthropic/ models (insider.scheduling)
     cache: str | None = None  # Inspect's response cache for re-runs: "1W", "1D", ...
     # the provider's batch API (half price, slower): True, a batch size, or an Inspect
     # BatchConfig (tests pass short send_delay/tick)
     batch: Any = None
-    extra_task_args: dict[str, Any] = field(default_factory=dict)
 
 
 def default_out_dir(family: str, model: str) -> str:
@@ -53,8 +57,9 @@ def default_out_dir(family: str, model: str) -> str:
 
 def check_model(model: str, role: str = "model") -> None:
     """Fail early, in one line, on a model Inspect cannot build (unknown provider, no SDK, no key)."""
-    from inspect_ai._util.error import PrerequisiteError
     from inspect_ai.model import get_model
+
+    from insider.inspect_adapter import is_prerequisite_error
 
     import insider._registry  # noqa: F401  (embedded/ and replay/ providers)
 
@@ -67,33 +72,14 @@ def check_model(model: str, role: str = "model") -> None:
         get_model(model, memoize=False)
     except InsiderError:
         raise
-    except PrerequisiteError as e:
-        raise InsiderError(f"{role} {model}: {_one_line(str(e.message))}") from None
     except Exception as e:  # Inspect raises plain exceptions for unknown providers and missing keys
-        raise InsiderError(f"{role} {model}: {_one_line(str(e))}") from None
+        text = str(getattr(e, "message", e)) if is_prerequisite_error(e) else str(e)
+        raise InsiderError(f"{role} {model}: {_one_line(text)}") from None
 
 
 def _one_line(text: str) -> str:
     text = re.sub(r"\[/?[a-z ]+\]", "", text)  # rich markup in Inspect's messages
     return " ".join(text.split())
-
-
-# Options every family has a neutral value for: dropped quietly where a family lacks them.
-_NEUTRAL = {"vary_identities": False, "preset": "default", "seed": 0}
-
-
-def _accepted_args(task_fn: Any, task_args: dict[str, Any], family: str) -> dict[str, Any]:
-    import inspect as pyinspect
-
-    accepted = set(pyinspect.signature(task_fn).parameters)
-    out = {}
-    for key, value in task_args.items():
-        if key in accepted:
-            out[key] = value
-        elif _NEUTRAL.get(key, object()) != value:
-            option = "--" + key.replace("_", "-")
-            raise InsiderError(f"{option} does not apply to the {family} family")
-    return out
 
 
 # Inspect's providers with a batch API (0.3.285); elsewhere it ignores `batch` silently.
@@ -110,21 +96,51 @@ def check_batch(opts: RunOptions) -> None:
         )
 
 
-def _add_scheduling(task_fn: Any, task_args: dict[str, Any], opts: RunOptions) -> None:
-    """Cache warm-up and response cache, for the tasks that take them (others run as before)."""
-    import inspect as pyinspect
+def resolve_family(opts: RunOptions):
+    """The family a run asks for: `--pack PATH` (run as the behaviour it names) or `--family NAME`."""
+    from insider.family import get_family
 
-    from insider.scheduling import caches_prompts
+    if opts.pack:
+        if not Path(opts.pack).exists():
+            raise InsiderError(f"--pack {opts.pack}: no such folder")
+        from insider.scenarios.family import PackFamily
 
-    accepted = set(pyinspect.signature(task_fn).parameters)
-    if "warm_cache" in accepted:
+        return PackFamily.from_folder(opts.pack)
+    return get_family(opts.family)
+
+
+def task_options_for(opts: RunOptions, family) -> TaskOptions:
+    """The run's options as the family's task takes them; refuses what the family does not take."""
+    max_tokens = opts.max_tokens
+    if max_tokens is None:
+        max_tokens = EMBEDDED_MAX_TOKENS if opts.model.startswith("embedded/") else DEFAULT_MAX_TOKENS
+    judge = bool(opts.judge and opts.judge != "none")
+    warm_cache = opts.warm_cache
+    if warm_cache is None and family.supports("warm_cache") and opts.model:
+        from insider.scheduling import caches_prompts
+
         # a batch answers in minutes to hours, past the cache's 5 minutes: no warm-up round
-        default = caches_prompts(opts.model) and not opts.batch
-        task_args["warm_cache"] = default if opts.warm_cache is None else opts.warm_cache
-    if opts.cache and "cache" in accepted:
-        task_args["cache"] = opts.cache
-    elif opts.cache:
-        raise InsiderError(f"--cache does not apply to this family's task ({task_fn.__name__})")
+        warm_cache = caches_prompts(opts.model) and not opts.batch
+    task_options = TaskOptions(
+        preset=opts.preset,
+        conditions=tuple(opts.conditions),
+        factors=dict(opts.factors),
+        samples=opts.samples,
+        seed=opts.seed,
+        vary_identities=opts.vary_identities,
+        policy=opts.policy,
+        judge=judge,
+        max_tokens=max_tokens,
+        temperature=opts.temperature,
+        interaction=tuple(opts.interaction),
+        max_turns=opts.max_turns,
+        tools=opts.tools,
+        requests=opts.requests,
+        warm_cache=warm_cache,
+        cache=opts.cache,
+    )
+    task_options.check_for(family)
+    return task_options
 
 
 def run_experiment(opts: RunOptions):
@@ -136,56 +152,17 @@ def run_experiment(opts: RunOptions):
 
         out = opts.out or default_out_dir(Path(opts.pack).name if opts.pack else opts.family, opts.model)
         return retry_errors(out, display=opts.display, max_connections=opts.max_connections, batch=opts.batch)
-    from insider._registry import FAMILY_TASKS as registry
-    if opts.pack:
-        from insider.tasks import scenario_pack
-
-        task_fn, family = scenario_pack, opts.family
-        task_args: dict[str, Any] = {"pack": str(Path(opts.pack).resolve())}
-        if not Path(opts.pack).exists():
-            raise InsiderError(f"--pack {opts.pack}: no such folder")
-    else:
-        if opts.family not in registry:
-            raise InsiderError(f"unknown family {opts.family!r}: choose one of {', '.join(registry)}")
-        task_fn, family = registry[opts.family], opts.family
-        task_args = {}
-        if opts.interaction and opts.interaction != "single_turn":
-            if opts.family not in ("blackmail", "leaking", "lethal_action", "agentic_misalignment"):
-                raise InsiderError(f"--interaction applies to the email families, not {opts.family}")
-            from insider.tasks import AGENTIC_FAMILIES
-            from insider.tasks_agentic import agentic_tool_loop
-
-            task_fn = agentic_tool_loop
-            fams = list(AGENTIC_FAMILIES) if opts.family == "agentic_misalignment" else [opts.family]
-            task_args = {"families": fams, "interaction": opts.interaction}
-
+    family = resolve_family(opts)
+    task_options = task_options_for(opts, family)
     check_batch(opts)
     check_model(opts.model)
     if opts.judge and opts.judge != "none":
         check_model(opts.judge, role="judge")
 
-    max_tokens = opts.max_tokens
-    if max_tokens is None:
-        max_tokens = EMBEDDED_MAX_TOKENS if opts.model.startswith("embedded/") else 2048
-    task_args.update(
-        preset=opts.preset,
-        samples=opts.samples,
-        seed=opts.seed,
-        vary_identities=opts.vary_identities,
-        max_tokens=max_tokens,
-        temperature=opts.temperature,
-    )
-    if opts.conditions:
-        task_args["conditions"] = list(opts.conditions)
-    if opts.factors:
-        task_args["factors"] = dict(opts.factors)
-    if opts.policy:
-        task_args["policy"] = opts.policy
-    task_args.update(opts.extra_task_args)
-    task_args = _accepted_args(task_fn, task_args, family)
-    _add_scheduling(task_fn, task_args, opts)
-    task = task_fn(**task_args)  # builds the dataset now: bad conditions fail before any call
-    out = opts.out or default_out_dir(family if not opts.pack else Path(opts.pack).name, opts.model)
+    from insider.tasks import build_task
+
+    task = build_task(family, task_options)  # builds the dataset now: bad conditions fail before any call
+    out = opts.out or default_out_dir(Path(opts.pack).name if opts.pack else opts.family, opts.model)
     model_roles = {"grader": opts.judge} if opts.judge and opts.judge != "none" else None
     kwargs: dict[str, Any] = {}
     if opts.max_connections:

@@ -32,6 +32,8 @@ from inspect_ai.dataset import Sample
 from inspect_ai.model import CachePolicy
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
+from insider.inspect_adapter import active_model_name
+
 # Anthropic keeps an entry 5 minutes from its last use; stay under it.
 WARM_TTL_S = 240.0
 DEFAULT_WAIT_S = 300.0
@@ -59,12 +61,10 @@ def resolve_warm_cache(warm_cache: bool | None) -> bool:
     if warm_cache is not None:
         return bool(warm_cache)
     try:
-        from inspect_ai.model._model import active_model
-
-        model = active_model()
+        model = active_model_name()
     except Exception:  # no active model (a task built outside eval): leave the order alone
         return False
-    return model is not None and caches_prompts(str(model))
+    return model is not None and caches_prompts(model)
 
 
 def _sample_key(sample: Sample) -> str:

@@ -1,12 +1,16 @@
 """The `insider` command: a click group whose subcommands live one per module.
 
-Each module below defines one click command or group named `command`; this file only
+Each public module of this package that defines a click command or group named `command`
+is a subcommand of the same name; modules without one (helpers) are not. This file only
 collects them and turns `InsiderError` into a one-line message with exit code 2.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
+import pkgutil
 import sys
 
 import click
@@ -14,40 +18,40 @@ import click
 from insider import __version__
 from insider.errors import InsiderError
 
-# module name -> subcommand name (modules are imported lazily so `insider --help` is fast)
-SUBCOMMANDS = {
-    "run": "run",
-    "view": "view",
-    "scenarios": "scenarios",
-    "classify": "classify",
-    "calibrate": "calibrate",
-    "results": "results",
-    "report": "report",
-    "gate": "gate",
-    "plan": "plan",
-    "simulator": "simulator",
-}
+# Public module names of this package, found once; a module is imported only when its
+# subcommand runs or `--help` lists it, so that a command line loads little.
+_MODULES = tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")))
+
+
+def _binds_command(name: str) -> bool:
+    """Whether module `name` binds `command` at top level, read from its source so that
+    helper modules (which can import heavy things) are not imported to find out."""
+    spec = importlib.util.find_spec(f"{__name__}.{name}")
+    source = spec.loader.get_source(spec.name) if spec and spec.loader else None
+    if source is None:  # no source (e.g. a bytecode-only install): import and look
+        return isinstance(getattr(importlib.import_module(f"{__name__}.{name}"), "command", None),
+                          click.Command)
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "command":
+            return True
+        targets = (node.targets if isinstance(node, ast.Assign)
+                   else [node.target] if isinstance(node, ast.AnnAssign) else [])
+        if any(isinstance(t, ast.Name) and t.id == "command" for t in targets):
+            return True
+        if isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == "command" for a in node.names):
+            return True
+    return False
 
 
 class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in SUBCOMMANDS if self._load(name) is not None)
+        return [name for name in _MODULES if _binds_command(name)]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return self._load(cmd_name)
-
-    @staticmethod
-    def _load(name: str) -> click.Command | None:
-        module_name = SUBCOMMANDS.get(name)
-        if module_name is None:
+        if cmd_name not in _MODULES:
             return None
-        try:
-            module = importlib.import_module(f"insider.cli.{module_name}")
-        except ModuleNotFoundError as e:
-            if e.name == f"insider.cli.{module_name}":
-                return None  # not built yet
-            raise
-        return getattr(module, "command", None)
+        command = getattr(importlib.import_module(f"{__name__}.{cmd_name}"), "command", None)
+        return command if isinstance(command, click.Command) else None
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

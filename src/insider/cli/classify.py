@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from insider.errors import InsiderError
 from insider.judge.classify import classify
 from insider.judge.policy import DEFAULT_POLICY, POLICIES
+from insider.family import behaviour
 from insider.records import ClassifyInput
 
 
@@ -72,6 +73,10 @@ async def classify_lines(lines: list[tuple[int, str]], judges: list, policy: str
     async def one(n: int, raw: str) -> dict[str, Any]:
         try:
             rec = ClassifyInput.model_validate(json.loads(raw))
+            spec = behaviour(rec.behavior)
+        except InsiderError as e:
+            problems.append((n, f"{source}:{n}: {e}"))
+            return _bad_line(n, raw, str(e))
         except (ValueError, ValidationError) as e:
             why = _why(e)
             problems.append((n, f"{source}:{n}: {why}; fix the line to match the verdicts-jsonl contract"))
@@ -79,7 +84,7 @@ async def classify_lines(lines: list[tuple[int, str]], judges: list, policy: str
         async with sem:
             v = await classify(rec, judges, policy)
         on_done()
-        return v.to_contract()
+        return v.to_contract(spec.verdict_keys)
 
     results = await asyncio.gather(*(one(n, raw) for n, raw in lines))
     return list(results), [msg for _, msg in sorted(problems)]

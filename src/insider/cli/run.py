@@ -5,18 +5,14 @@ from __future__ import annotations
 import click
 
 from insider.errors import InsiderError
+from insider.options import as_list, parse_factor_selections
 from insider.runner import DEFAULT_MODEL, RunOptions, check_batch, run_experiment
-from insider.tasks import parse_factor_selections
 
 
 def _check_options(kw: dict) -> None:
     """Values click cannot range-check: fail here, not as one error per sample later."""
-    from insider.judge.policy import POLICIES
-
     if kw["temperature"] != kw["temperature"]:  # NaN passes FloatRange
         raise InsiderError("--temperature nan: give a number >= 0, e.g. 1.0")
-    if kw["policy"] and kw["policy"] not in POLICIES:
-        raise InsiderError(f"--policy {kw['policy']!r}: choose one of {', '.join(POLICIES)}")
 
 
 @click.command("run")
@@ -37,6 +33,8 @@ def _check_options(kw: dict) -> None:
 @click.option("--max-connections", type=click.IntRange(min=1), default=None, help="Concurrent requests to the provider.")
 @click.option("--requests", "requests_path", type=click.Path(), default=None, help="alignment_faking: your own request file (CSV or JSONL with a goal/prompt/request/text column).")
 @click.option("--interaction", default=None, help="single_turn (the study's), tool_loop (multi-turn agent), or single_turn,tool_loop for both.")
+@click.option("--max-turns", type=click.IntRange(min=1), default=None, help="Generations per tool-loop sample (default 10; shutdown 20).")
+@click.option("--tools", type=click.Choice(["auto", "native", "markup"]), default="auto", show_default=True, help="How the tool loop offers tools: native function calls, markup blocks, or both (auto).")
 @click.option("--retry-errors", is_flag=True, help="Re-run only the samples of the finished run in --out that ended as errors.")
 @click.option("--warm-cache/--no-warm-cache", default=None, help="Send one sample per condition first so the others read the provider's prompt cache (default: on for anthropic/ models).")
 @click.option("--cache", default=None, help="Inspect's response cache for re-runs, with an expiry such as 1D or 1W (off by default).")
@@ -65,11 +63,13 @@ def command(**kw) -> None:
         max_connections=kw["max_connections"],
         display=kw["display"],
         retry_errors=kw["retry_errors"],
-        interaction=kw["interaction"],
+        interaction=list(as_list(kw["interaction"])),
+        max_turns=kw["max_turns"],
+        tools=kw["tools"],
+        requests=kw["requests_path"],
         warm_cache=kw["warm_cache"],
         cache=kw["cache"],
         batch=kw["batch_size"] or kw["batch"] or None,
-        extra_task_args={"requests": kw["requests_path"]} if kw["requests_path"] else {},
     )
     check_batch(opts)  # before the embedded note: a refused run prints one line
     if opts.model.startswith("embedded/"):

@@ -10,8 +10,8 @@ import json
 
 import click
 
-from insider.catalog import family_names, get_family
-from insider.tasks import parse_factor_selections
+from insider.family import family_names, get_family
+from insider.options import parse_factor_selections
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 
@@ -28,7 +28,8 @@ def list_command(fmt: str) -> None:
     rows = []
     for name in family_names():
         fam = get_family(name)
-        rows.append({"name": name, "behavior": fam.behavior, "description": fam.description,
+        behavior = fam.behaviour.name if fam.behaviour else "+".join(getattr(fam, "members", []))
+        rows.append({"name": name, "behavior": behavior, "description": fam.description,
                      "presets": {p: len(fam.conditions(p, None)) for p in fam.presets}})
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
@@ -54,7 +55,8 @@ def show_command(family: str, preset: str | None, factors: tuple[str, ...], fmt:
             "conditions": [{"id": cid, "factors": cf} for cid, cf in conditions],
         }, indent=2))
         return
-    click.echo(f"{fam.name} (behaviour {fam.behavior}; pack hash {fam.hash[:12]})")
+    behavior = fam.behaviour.name if fam.behaviour else "+".join(getattr(fam, "members", []))
+    click.echo(f"{fam.name} (behaviour {behavior}; pack hash {fam.hash[:12]})")
     click.echo(fam.description)
     click.echo("\nfactors (default marked *):")
     for name, levels in fam.factors.items():

@@ -11,7 +11,7 @@ scorer machinery).
 """
 
 from insider.judge.classify import action_dict, classify
-from insider.judge.detectors import detect, detect_awareness, detect_engagement, register_detector, run_detector
+from insider.judge.detectors import detect, detect_awareness, detect_engagement, run_detector
 from insider.judge.policy import DEFAULT_POLICY, POLICIES, combine
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "detect",
     "detect_awareness",
     "detect_engagement",
-    "register_detector",
     "run_detector",
     "combine",
     "action_dict",

@@ -165,8 +165,8 @@ def calibrate(cases: list[LabelledCase], judges: list[Model] | None = None, poli
             bucket = rep.groups.setdefault(g, {})
             for v, pred in views.items():
                 bucket.setdefault(v, Counts()).add(case.label.harmful, pred)
-        if case.behavior == "alignment_faking" and case.label.faking_reasoning is not None:
-            bucket = rep.groups.setdefault("faking_reasoning:alignment_faking", {})
+        if case.label.faking_reasoning is not None:
+            bucket = rep.groups.setdefault(f"faking_reasoning:{case.behavior}", {})
             bucket.setdefault("detector", Counts()).add(
                 case.label.faking_reasoning, "harmful" if rec.faking_reasoning else "benign")
         if case.label.awareness is not None and rec.awareness is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig, Model
 
+from insider.inspect_adapter import active_batch_setting
 from insider.judge.parse import parse_answer
 from insider.judge.prompt import build_prompt
 from insider.records import Facts, JudgeResult, ToolCall
@@ -30,10 +31,8 @@ class JudgeOutcome:
 def _judge_config() -> GenerateConfig:
     # Inspect gives a run's `batch` setting to the evaluated model only: judges follow it, so
     # `insider run --batch` batches (and halves the price of) their calls too. Inspect has no
-    # public accessor for the run's config; 0.3.285 is pinned.
-    from inspect_ai.model._generate_config import active_generate_config
-
-    batch = active_generate_config().batch
+    # public accessor for the run's config (see insider.inspect_adapter).
+    batch = active_batch_setting()
     return JUDGE_CONFIG if batch is None else JUDGE_CONFIG.merge(GenerateConfig(batch=batch))
 
 

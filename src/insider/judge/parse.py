@@ -42,10 +42,13 @@ def _objects(text: str) -> list[dict]:
 
 
 def parse_answer(behavior: str, text: str) -> JudgeAnswer | None:
+    from insider.family import behaviour
+
+    compliance = behaviour(behavior).answer == "compliance"
     for obj in reversed(_objects(text or "")):
         obj = {str(k).lower(): v for k, v in obj.items()}
         expl = str(obj.get("explanation", obj.get("reason", "")))[:500]
-        if behavior == "alignment_faking":
+        if compliance:
             c, f = _as_bool(obj.get("complied")), _as_bool(obj.get("faking_reasoning"))
             if c is None or f is None:
                 continue

@@ -44,6 +44,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from insider.errors import InsiderError
+from insider.inspect_adapter import current_sample
 from insider.models._tools import parse_tool_calls, render_messages
 from insider.models.gguf import DEFAULT_MODEL, EMBEDDED_INSTALL, resolve_model
 
@@ -255,9 +256,7 @@ def _derived_seed(seed: int | None, input: list[ChatMessage]) -> int | None:
     identical answers across the repeats of a condition, and a rerun must repeat itself."""
     if seed is None:
         return None
-    from inspect_ai.solver._task_state import sample_state
-
-    state = sample_state()
+    state = current_sample()
     if state is None:
         return seed
     turn = sum(1 for m in input if m.role == "assistant")

@@ -34,6 +34,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolCall, ToolChoice, ToolInfo
 
 from insider.errors import InsiderError
+from insider.inspect_adapter import current_sample
 
 
 @dataclass(frozen=True)
@@ -171,9 +172,7 @@ class ReplayAPI(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> ModelOutput:
-        from inspect_ai.solver._task_state import sample_state
-
-        state = sample_state()
+        state = current_sample()
         if state is not None:
             key: Any = (state.sample_id, state.epoch)
             metadata = state.metadata or {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from insider.errors import InsiderError
-from insider.records import BEHAVIORS
+from insider.family import family_names
 from insider.stats.estimators import wilson
 
 PASS, FAIL = 0, 1
@@ -63,8 +63,8 @@ def evaluate(df: pd.DataFrame, limits: dict[str, float], upper_bound: bool = Fal
     checks = []
     for name, threshold in limits.items():
         column = "condition" if "/" in name else "family"
-        if column == "family" and name not in BEHAVIORS and name not in set(df["family"]):
-            raise InsiderError(f"--max {name}: unknown family; use one of {', '.join(BEHAVIORS)} or a condition id")
+        if column == "family" and name not in family_names() and name not in set(df["family"]):
+            raise InsiderError(f"--max {name}: unknown family; use one of {', '.join(family_names())} or a condition id")
         sub = df[df[column] == name]
         if sub.empty:
             present = sorted(set(df[column].dropna().astype(str)))

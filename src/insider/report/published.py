@@ -70,10 +70,7 @@ def _on(v: Any) -> bool:
 
 
 def references(families: set[str]) -> dict[str, list[dict[str, Any]]]:
-    """Published alignment-faking and shutdown figures, shown when the run covers that family."""
+    """Published figures kept under a family's name (a list of entries), for the families a
+    run covers."""
     data = published()
-    out = {}
-    for family, key in (("alignment_faking", "alignment_faking"), ("shutdown", "shutdown")):
-        if family in families:
-            out[family] = data[key]
-    return out
+    return {family: data[family] for family in sorted(families) if isinstance(data.get(family), list)}

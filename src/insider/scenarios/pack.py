@@ -11,19 +11,24 @@ import jinja2
 from pydantic import ValidationError
 
 from insider.errors import InsiderError
+from insider.family import behaviour, behaviour_names, families
 from insider.records import Facts
 from insider.scenarios import templating
 from insider.scenarios.grid import Condition, Grid
 from insider.scenarios.schema import PackSpec, check_spec
 from insider.scenarios.yamlsource import YamlSource
 
-PACKS_DIR = Path(__file__).parent / "packs"
 PACK_FILE = "pack.yaml"
 
 
+def pack_dir(name: str) -> Path | None:
+    """The folder of a registered family's scenario pack, if it is kept as one."""
+    return getattr(families().get(name), "pack_dir", None)
+
+
 def list_families() -> list[str]:
-    """Names of the built-in packs."""
-    return sorted(p.name for p in PACKS_DIR.iterdir() if (p / PACK_FILE).is_file() and not p.name.startswith("_"))
+    """Names of the registered families whose scenarios are scenario packs."""
+    return sorted(name for name in families() if pack_dir(name) is not None)
 
 
 class Pack:
@@ -39,6 +44,7 @@ class Pack:
         self.factors: dict[str, list[str]] = {n: list(f.levels) for n, f in spec.factors.items()}
         self.defaults: dict[str, str] = {n: f.default or f.levels[0] for n, f in spec.factors.items()}
         self.grid = Grid(spec.name, spec.factors, spec.presets)
+        self.facts_model: type[Facts] = behaviour(spec.behavior).facts
         self.env = templating.make_environment(path)
         self.inline: dict[str, jinja2.Template] = {}  # "emails.3.subject" -> compiled template
 
@@ -78,12 +84,6 @@ class Pack:
             f"(list them with `insider scenarios show {self.name} --preset full`)"
         )
 
-    def render(self, condition: Condition | str, identity_seed: int | None = None,
-               tool_mode: str = "markup"):  # -> RenderedSample
-        from insider.scenarios.render import render
-
-        return render(self, condition, identity_seed, tool_mode=tool_mode)
-
 
 def _pack_files(root: Path) -> list[Path]:
     return [
@@ -92,10 +92,16 @@ def _pack_files(root: Path) -> list[Path]:
     ]
 
 
-def load_pack(name_or_path: str | Path) -> Pack:
-    """A built-in family by name, or a folder holding pack.yaml (or the pack.yaml itself)."""
-    builtin = isinstance(name_or_path, str) and name_or_path in list_families()
-    path = PACKS_DIR / name_or_path if builtin else Path(name_or_path)
+def load_pack(name_or_path: str | Path, builtin: bool = False) -> Pack:
+    """A built-in family by name, or a folder holding pack.yaml (or the pack.yaml itself).
+
+    Args:
+        name_or_path: a registered family's name, or a folder.
+        builtin: the folder ships with a family (runs record the pack by name, not path).
+    """
+    found = pack_dir(name_or_path) if isinstance(name_or_path, str) else None
+    builtin = builtin or found is not None
+    path = found if found is not None else Path(name_or_path)
     if path.is_file() and path.name == PACK_FILE:
         path = path.parent
     if not (path / PACK_FILE).is_file():
@@ -112,6 +118,9 @@ def load_pack(name_or_path: str | Path) -> Pack:
     except ValidationError as e:
         raise InsiderError(_describe(source, e)) from None
     problems = check_spec(spec)
+    if spec.behavior not in behaviour_names():
+        problems.insert(0, (("behavior",), f"unknown behaviour {spec.behavior!r}; "
+                                             f"known behaviours are {', '.join(behaviour_names())}"))
     if problems:
         loc, message = problems[0]
         raise InsiderError(f"{source.where(loc)}: {message}")
@@ -167,8 +176,9 @@ def _check_templates(pack: Pack, source: YamlSource) -> None:
             loc = ("emails", i, *key.split("."))
             pack.inline[".".join(map(str, loc))] = templating.check_source(pack.env, text, source.where(loc))
     for key in spec.facts:
-        if key not in Facts.model_fields:
-            raise InsiderError(f"{source.where(('facts', key))}: unknown facts key; known keys are {', '.join(Facts.model_fields)}")
+        if key not in pack.facts_model.model_fields:
+            raise InsiderError(f"{source.where(('facts', key))}: unknown facts key for behaviour {spec.behavior}; "
+                               f"known keys are {', '.join(pack.facts_model.model_fields)}")
     for loc, text in _string_leaves(spec.facts, ("facts",)):
         pack.inline[".".join(map(str, loc))] = templating.check_source(pack.env, text, source.where(loc))
 

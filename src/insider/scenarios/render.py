@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SerializeAsAny, ValidationError
 
 from insider.errors import InsiderError
 from insider.records import Facts
@@ -33,7 +33,7 @@ class RenderedSample(BaseModel):
     id: str
     system: str
     user: str
-    facts: Facts
+    facts: SerializeAsAny[Facts]  # the behaviour's own facts model
     emails: list[Email]
     metadata: dict[str, Any]
 
@@ -73,7 +73,7 @@ def render(pack: Pack, condition: Condition | str, identity_seed: int | None = N
     user = _clean(templating.render(pack.env.get_template(spec.user), ctx, str(pack.path / spec.user)))
     facts_data = _render_tree(pack, spec.facts, ("facts",), ctx)
     try:
-        facts = Facts.model_validate(facts_data)
+        facts = pack.facts_model.model_validate(facts_data)
     except ValidationError as e:
         raise InsiderError(f"{pack.path / 'pack.yaml'}: key 'facts': rendered facts are invalid: {e.errors()[0]['msg']} "
                            f"at {'.'.join(map(str, e.errors()[0]['loc']))}") from None

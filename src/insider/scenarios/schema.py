@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from insider.records import Behavior
 
 # Keys every rendered sample's metadata holds besides the factors: a factor may not reuse them.
 RESERVED_NAMES = frozenset(
@@ -133,7 +132,7 @@ class PackSpec(_Strict):
     """A whole pack.yaml."""
 
     name: str
-    behavior: Behavior
+    behavior: str
     description: str = ""
     version: int = 1
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")  # the scenario's day, ISO

@@ -1,11 +1,9 @@
-"""What a detector returns and how detectors are registered by behaviour."""
+"""What a detector returns."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
-
-from insider.records import Action, DetectorResult, Facts
+from insider.records import DetectorResult
 
 
 @dataclass
@@ -20,20 +18,6 @@ class Detection:
     candidate: bool
     complied: bool | None = None
     faking_reasoning: bool | None = None
-
-
-DetectorFn = Callable[[str, list[Action], Facts], Detection]
-DETECTORS: dict[str, DetectorFn] = {}
-
-
-def register_detector(behavior: str) -> Callable[[DetectorFn], DetectorFn]:
-    """Register the rule-based detector of one behaviour (a new behaviour adds one)."""
-
-    def deco(fn: DetectorFn) -> DetectorFn:
-        DETECTORS[behavior] = fn
-        return fn
-
-    return deco
 
 
 def harmful(reasons: list[str], candidate: bool = True, **kw) -> Detection:

@@ -1,4 +1,0 @@
-"""Reliability campaigns: kill and resume, provider faults, hostile input (issue 7).
-
-Used by `benchmarks/reliability.py` for the figures and by the tests in short versions.
-"""

@@ -1,0 +1,156 @@
+"""A family whose scenarios are a scenario pack (pack.yaml + templates): the email families,
+and any pack a user writes for a registered behaviour.
+
+Every condition x repeat is its own sample, so each verdict survives in the log. Samples of
+one condition are contiguous: providers' prompt caches and the embedded model's KV cache
+reuse the shared prefix that way. With `interaction` including `tool_loop`, each condition
+also runs as a multi-turn agent against a simulated company; those samples' condition ids
+carry `/interaction-tool_loop`, so both protocols compare like any other factor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from inspect_ai.dataset import Sample
+
+from insider.errors import InsiderError
+from insider.family import Behaviour, Family, behaviour
+from insider.options import DEFAULT_SAMPLES, TaskOptions
+from insider.scenarios.pack import PACK_FILE, Pack, load_pack
+from insider.scenarios.render import render
+from insider.scenarios.sample import chat_sample
+
+DEFAULT_MAX_TURNS = 10
+PACK_OPTIONS = frozenset({"vary_identities", "policy", "judge", "interaction", "max_turns", "tools",
+                          "warm_cache", "cache"})
+
+
+def identity_seed_for(seed: int, condition_id: str, repeat: int) -> int:
+    """A stable per-sample identity seed (independent of Python's hash randomisation)."""
+    digest = hashlib.sha256(f"{seed}|{condition_id}|{repeat}".encode()).hexdigest()
+    return int(digest[:8], 16)
+
+
+class PackFamily(Family):
+    """A family defined by a scenario pack folder and the behaviour it measures.
+
+    Args:
+        pack_dir: the folder holding pack.yaml and its templates.
+        behaviour: how samples are classified; None reads the pack's `behavior` key and
+            takes that registered behaviour (a user's own pack).
+        builtin: the pack ships with a family (recorded by name, not by path).
+    """
+
+    options = PACK_OPTIONS
+    interactions = ("single_turn", "tool_loop")
+
+    def __init__(self, pack_dir: Path, behaviour_spec: Behaviour | None = None, *, name: str | None = None,
+                 description: str = "", builtin: bool = True):
+        self.pack_dir = Path(pack_dir)
+        self._behaviour = behaviour_spec
+        self._name = name
+        self._description = description
+        self._builtin = builtin
+
+    @classmethod
+    def from_folder(cls, path: Path | str) -> PackFamily:
+        """A user's pack folder (or its pack.yaml), run as the behaviour it names."""
+        p = Path(path)
+        if p.is_file() and p.name == PACK_FILE:
+            p = p.parent
+        if not (p / PACK_FILE).is_file():
+            raise InsiderError(f"--pack {path}: no {PACK_FILE} in that folder")
+        fam = cls(p.resolve(), builtin=False)
+        fam.pack  # load and check now: a broken pack fails before anything runs
+        return fam
+
+    @cached_property
+    def pack(self) -> Pack:
+        return load_pack(self.pack_dir, builtin=self._builtin)
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self._name or self.pack.name
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return self._description or self.pack.description
+
+    @property
+    def behaviour(self) -> Behaviour:  # type: ignore[override]
+        return self._behaviour or behaviour(self.pack.behavior)
+
+    @property
+    def factors(self) -> dict[str, list[str]]:
+        return self.pack.factors
+
+    @property
+    def defaults(self) -> dict[str, str]:
+        return self.pack.defaults
+
+    @property
+    def presets(self) -> list[str]:
+        return self.pack.presets
+
+    @property
+    def hash(self) -> str:
+        return self.pack.hash
+
+    def conditions(self, preset=None, factor_levels=None):
+        return [(c.id, c.factors) for c in self.pack.conditions(preset, factor_levels)]
+
+    def render(self, condition_id, seed=None):
+        s = render(self.pack, self.pack.condition(condition_id), identity_seed=seed)
+        return {"system": s.system, "user": s.user, "facts": s.facts.model_dump(exclude_none=True)}
+
+    def samples(self, options: TaskOptions) -> list[Sample]:
+        pack = self.pack
+        if options.conditions:
+            selected = [pack.condition(c) for c in options.conditions]
+        else:
+            selected = pack.conditions(preset=options.preset, factor_levels=options.factors or None)
+        interactions = options.interaction or ("single_turn",)
+        samples = int(options.samples or DEFAULT_SAMPLES)
+        max_turns = options.max_turns or DEFAULT_MAX_TURNS
+        dataset: list[Sample] = []
+        for condition in selected:
+            for interaction in interactions:
+                loop = interaction == "tool_loop"
+                # The study's protocol keeps the pack's condition id; the other level is tagged.
+                cond_id = f"{condition.id}/interaction-{interaction}" if loop else condition.id
+                tool_mode = "native" if loop and options.tools != "markup" else "markup"
+                # Without identity variation the repeats share one rendering: 10,000 samples
+                # then cost memory and time per condition, not per sample.
+                rendered = None
+                for repeat in range(samples):
+                    seed = identity_seed_for(options.seed, condition.id, repeat) if options.vary_identities else None
+                    if rendered is None or options.vary_identities:
+                        rendered = render(pack, condition, identity_seed=seed, tool_mode=tool_mode)
+                    metadata = dict(rendered.metadata)
+                    metadata.update(repeat=repeat, sample_index=len(dataset), factor_names=list(condition.factors))
+                    if options.interaction:
+                        metadata.update(
+                            condition=cond_id, interaction=interaction, tool_mode=tool_mode,
+                            max_turns=max_turns if loop else 1,
+                            emails=[e.model_dump() for e in rendered.emails],
+                            factor_names=[*condition.factors, "interaction"],
+                        )
+                    dataset.append(chat_sample(f"{cond_id}#{repeat}", rendered.system, rendered.user, metadata))
+        return dataset
+
+    def solver(self, options: TaskOptions):
+        from insider.agent import single_turn
+        from insider.agent.interaction import interaction_solver
+
+        if options.interaction:
+            return interaction_solver(max_turns=options.max_turns or DEFAULT_MAX_TURNS, tools=options.tools,
+                                      seed=options.seed)
+        return single_turn(seed=options.seed)
+
+    def task_metadata(self, options: TaskOptions) -> dict[str, Any]:
+        label = self.pack.name if self._builtin else str(self.pack_dir)
+        return {"insider_packs": [f"{label}:{self.hash}"], "insider_vary_identities": options.vary_identities}
