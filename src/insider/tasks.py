@@ -46,7 +46,7 @@ def build_task(family: Family, options: TaskOptions, name: str | None = None) ->
         solver=solver,
         scorer=insider_scorer(policy=options.policy) if options.policy else insider_scorer(),
         config=GenerateConfig(temperature=options.temperature, max_tokens=options.max_tokens or DEFAULT_MAX_TOKENS),
-        name=name,
+        name=name or family.name,
         metadata={
             "insider_family": family.name,
             "insider_seed": options.seed,
