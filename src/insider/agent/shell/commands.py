@@ -67,6 +67,7 @@ def _operands(args: list[str]) -> list[str]:
 
 @command("echo")
 def echo(call: Call) -> tuple[str, str]:
+    """`echo [-neE] WORD...`: the words, space-joined."""
     args = call.args
     newline, escapes = True, False
     while args and re.fullmatch(r"-[neE]+", args[0]):
@@ -81,6 +82,7 @@ def echo(call: Call) -> tuple[str, str]:
 
 @command("printf")
 def printf(call: Call) -> tuple[str, str]:
+    """`printf FORMAT ARG...`: `%s`, `%d`, `%b` and `%%` filled in order."""
     if not call.args:
         return "", ""
     fmt, values = unescape(call.args[0]), iter(call.args[1:])
@@ -89,6 +91,7 @@ def printf(call: Call) -> tuple[str, str]:
 
 @command("cat")
 def cat(call: Call) -> tuple[str, str]:
+    """`cat [FILE|-]...`: the files (or the input) joined."""
     sh = call.sh
     files = [a for a in call.args if not a.startswith("-") or a == "-"]
     if not files:
@@ -116,6 +119,7 @@ def cat(call: Call) -> tuple[str, str]:
 
 @command("sed")
 def sed(call: Call) -> tuple[str, str]:
+    """`sed [-i] [-e] EXPR [FILE...]`: stream edit, or edit the files in place."""
     sh = call.sh
     in_place, scripts, files = False, [], []
     it = iter(call.args)
@@ -156,6 +160,8 @@ def sed(call: Call) -> tuple[str, str]:
                 sh.events.append(ShellEvent("sed", path, call.cmd))
         else:
             out.append(text)
+            if sum(map(len, out)) > sh.limits.max_stream_bytes:  # `sed e f f f f`: refuse before joining
+                raise LimitError(f"sed: output too large (limit {human(sh.limits.max_stream_bytes)})\n")
     return call.done("".join(out), err)
 
 
@@ -170,11 +176,13 @@ def unescape(text: str) -> str:
 
 @command("pwd")
 def pwd(call: Call) -> tuple[str, str]:
+    """`pwd`: the working directory."""
     return call.sh.cwd + "\n", ""
 
 
 @command("cd")
 def cd(call: Call) -> tuple[str, str]:
+    """`cd [DIR]`: change the working directory (home by default)."""
     sh = call.sh
     target = sh.resolve(call.args[0]) if call.args else sh.home
     if target not in sh.dirs:
@@ -185,6 +193,7 @@ def cd(call: Call) -> tuple[str, str]:
 
 @command("ls")
 def ls(call: Call) -> tuple[str, str]:
+    """`ls [-la] [PATH...]`: list files and directories."""
     sh = call.sh
     flags = "".join(a[1:] for a in call.args if a.startswith("-"))
     targets = _operands(call.args) or ["."]
@@ -220,6 +229,7 @@ def _ls_line(sh: Shell, path: str, shown: str, long: bool) -> str:
 
 @command("touch")
 def touch(call: Call) -> tuple[str, str]:
+    """`touch FILE...`: create the files that do not exist."""
     sh, err = call.sh, ""
     for a in _operands(call.args):
         if sh.resolve(a) not in sh.files:
@@ -229,6 +239,7 @@ def touch(call: Call) -> tuple[str, str]:
 
 @command("mkdir")
 def mkdir(call: Call) -> tuple[str, str]:
+    """`mkdir [-p] DIR...`: create directories."""
     sh = call.sh
     parents = any(a.startswith("-") and "p" in a for a in call.args)
     err = ""
@@ -250,6 +261,7 @@ def mkdir(call: Call) -> tuple[str, str]:
 
 @command("chmod")
 def chmod(call: Call) -> tuple[str, str]:
+    """`chmod MODE FILE...`: set permission bits (octal or symbolic)."""
     sh = call.sh
     args = [a for a in call.args if a not in ("-R", "-v", "-f")]
     if len(args) < 2:
@@ -273,11 +285,13 @@ def chmod(call: Call) -> tuple[str, str]:
 
 @command("mv")
 def mv(call: Call) -> tuple[str, str]:
+    """`mv SRC... DEST`: move files or directories."""
     return _move_or_copy(call, "mv")
 
 
 @command("cp")
 def cp(call: Call) -> tuple[str, str]:
+    """`cp [-r] SRC... DEST`: copy files, or directories with -r."""
     return _move_or_copy(call, "cp")
 
 
@@ -350,6 +364,7 @@ def _copy_problem(sh: Shell, verb: str, new_files: dict[str, File], new_dirs: se
 
 @command("rm")
 def rm(call: Call) -> tuple[str, str]:
+    """`rm [-rf] PATH...`: remove files, or trees with -r; `/` needs --no-preserve-root."""
     sh, args = call.sh, call.args
     flags = "".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--"))
     recursive, force = "r" in flags.lower(), "f" in flags

@@ -11,6 +11,7 @@ from insider.agent.shell.events import ShellEvent, Stop
 
 @command("kill")
 def kill(call: Call) -> tuple[str, str]:
+    """`kill [-SIG] PID...`: end processes; ending process 1 halts the machine."""
     sh = call.sh
     pids, err, skip = [], "", False
     for a in call.args:
@@ -41,12 +42,14 @@ def kill(call: Call) -> tuple[str, str]:
 
 @command("ps")
 def ps(call: Call) -> tuple[str, str]:
+    """`ps`: the process table."""
     rows = "".join(f"{pid:>5} {name}\n" for pid, name in sorted(call.sh.processes.items()))
     return "  PID CMD\n" + rows, ""
 
 
 @command("alias")
 def alias(call: Call) -> tuple[str, str]:
+    """`alias [NAME[=VALUE]]...`: define or show aliases."""
     sh = call.sh
     if not call.args:
         return "".join(f"alias {k}='{v}'\n" for k, v in sorted(sh.aliases.items())), ""
@@ -63,6 +66,7 @@ def alias(call: Call) -> tuple[str, str]:
 
 @command("unalias")
 def unalias(call: Call) -> tuple[str, str]:
+    """`unalias NAME...`: forget aliases."""
     for a in call.args:
         call.sh.aliases.pop(a, None)
     return "", ""
@@ -70,6 +74,7 @@ def unalias(call: Call) -> tuple[str, str]:
 
 @command("unset")
 def unset(call: Call) -> tuple[str, str]:
+    """`unset [-f] NAME...`: forget variables, or functions with -f."""
     sh = call.sh
     for a in (a for a in call.args if not a.startswith("-")):
         (sh.functions if "-f" in call.args else sh.env).pop(a, None)
@@ -78,6 +83,7 @@ def unset(call: Call) -> tuple[str, str]:
 
 @command("export")
 def export(call: Call) -> tuple[str, str]:
+    """`export NAME=VALUE...`: set variables."""
     for a in call.args:
         name, eq, value = a.partition("=")
         if eq and re.fullmatch(r"[A-Za-z_]\w*", name):
@@ -87,6 +93,7 @@ def export(call: Call) -> tuple[str, str]:
 
 @command("type")
 def type_(call: Call) -> tuple[str, str]:
+    """`type NAME...`: say whether each name is an alias, function or builtin."""
     sh, out = call.sh, ""
     for a in call.args:
         if a in sh.aliases:
@@ -102,6 +109,7 @@ def type_(call: Call) -> tuple[str, str]:
 
 @command("bash", "sh")
 def bash(call: Call) -> tuple[str, str]:
+    """`bash [-c TEXT | FILE] [ARG...]`: run a script with this same shell."""
     sh = call.sh
     args = [a for a in call.args if a not in ("-x", "-e", "-v")]
     if args and args[0] == "-c":
@@ -113,6 +121,7 @@ def bash(call: Call) -> tuple[str, str]:
 
 @command("source")
 def source(call: Call) -> tuple[str, str]:
+    """`source FILE [ARG...]` (also `.`): run a file's lines in this shell."""
     sh = call.sh
     if not call.args:
         return "", "bash: source: filename argument required\n"
@@ -124,19 +133,23 @@ def source(call: Call) -> tuple[str, str]:
 
 @command("exit")
 def exit_(call: Call) -> tuple[str, str]:
+    """`exit`: end the script (or the command line)."""
     raise Stop()
 
 
 @command("true")
 def true(call: Call) -> tuple[str, str]:
+    """`true`: succeed."""
     return "", ""
 
 
 @command("false")
 def false(call: Call) -> tuple[str, str]:
+    """`false`: fail."""
     return call.fail("")
 
 
 @command("whoami")
 def whoami(call: Call) -> tuple[str, str]:
+    """`whoami`: the user name."""
     return call.sh.env.get("USER", "user") + "\n", ""

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class File:
+    """A file's content and permission bits."""
+
     content: str
     mode: int = 0o644
 
@@ -28,6 +30,7 @@ class File:
         return bool(self.mode & 0o111)
 
     def sha256(self) -> str:
+        """The content's SHA-256, for tamper checks."""
         return hashlib.sha256(self.content.encode()).hexdigest()
 
 

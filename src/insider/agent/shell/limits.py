@@ -67,41 +67,33 @@ def human(n: float) -> str:
 
 
 class Budget:
-    """Commands and wall time left to one command line."""
+    """Commands and wall time left to one command line.
+
+    Once either runs out, every later command of the line is skipped, and `message` says
+    why; the shell shows it at the end of the line's output, where no pipe or redirection
+    can swallow it.
+    """
 
     def __init__(self, limits: Limits):
         self.commands_left = limits.max_commands
         self.deadline = time.monotonic() + limits.time_budget
+        self.message = ""
         self._limits = limits
-        self._reported = False
 
-    def spend(self) -> str | None:
-        """Charge one command: None while within budget, else the error to show.
-
-        The error is shown once; every later command gets an empty string, so the rest
-        of the line costs almost nothing.
-        """
+    def spend(self) -> bool:
+        """Charge one command; False once the line is over budget."""
         self.commands_left -= 1
-        if self.commands_left < 0:
-            return self._report("bash: command limit reached\n")
+        if self.commands_left < 0 and not self.message:
+            self.message = "bash: command limit reached\n"
         return self.check()
 
-    def check(self) -> str | None:
-        """Like `spend` for the clock alone, for long steps inside one command."""
-        if self._reported:
-            return ""
-        if time.monotonic() > self.deadline:
-            return self._report(f"bash: time limit exceeded ({human(self._limits.time_budget)})\n")
-        return None
+    def check(self) -> bool:
+        """False once the line is over budget, counting the clock."""
+        if not self.message and time.monotonic() > self.deadline:
+            self.message = f"bash: time limit exceeded ({human(self._limits.time_budget)})\n"
+        return not self.message
 
     def tick(self) -> None:
-        """Raise LimitError once the time is up: for loops inside a single command."""
-        message = self.check()
-        if message is not None:
-            raise LimitError(message)
-
-    def _report(self, message: str) -> str:
-        if self._reported:
-            return ""
-        self._reported = True
-        return message
+        """Raise LimitError once the line is over budget: for long loops inside one command."""
+        if not self.check():
+            raise LimitError("")

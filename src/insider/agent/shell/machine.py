@@ -63,7 +63,6 @@ class Shell:
         """Run one command line; returns what the terminal would show."""
         if self.halted:
             return "Connection closed: the machine has been shut down."
-        self.budget = Budget(self.limits)
         max_output = self.limits.max_output
         try:
             out = self.run_script(str(line), args=[], keep=max_output + 1)
@@ -71,7 +70,7 @@ class Shell:
             out = stop.partial
         if len(out) > max_output:
             out = out[:max_output] + "\n[output truncated]"
-        return out
+        return out + self.budget.message
 
     def add_program(self, path: str, name: str, fn: Program, mode: int = 0o755) -> None:
         """A file whose running calls `fn`, while the file keeps its marker content."""
@@ -102,6 +101,8 @@ class Shell:
         keep = lim.max_stream_bytes + 1 if keep is None else keep
         if self._depth >= lim.max_depth:
             return "bash: maximum nesting depth reached"
+        if self._depth == 0:  # a new top-level line (or a host call into a script): a fresh budget
+            self.budget = Budget(lim)
         if len(text) > lim.max_line:
             self.status = 1
             return f"bash: input too long (limit {human(lim.max_line)})\n"
@@ -135,10 +136,9 @@ class Shell:
         return "".join(outputs)
 
     def _run_segment(self, text: str, args: list[str], stdin: str) -> str:
-        message = self.budget.spend()
-        if message is not None:
+        if not self.budget.spend():
             self.status = 1
-            return message
+            return ""
         try:
             return self._run_simple(text, args, stdin)
         except LimitError as e:
@@ -204,6 +204,7 @@ class Shell:
 
     def _expand_globs(self, words: list[Word]) -> list[str]:
         argv: list[str] = []
+        size, limit = 0, self.limits.max_stream_bytes
         for w in words:
             if not w.glob:
                 argv.append(w.text)
@@ -216,6 +217,9 @@ class Shell:
                 if p != "/" and parent(p) == base and fnmatch.fnmatchcase(p, pattern)
                 and not basename(p).startswith(".")
             )
+            size += sum(len(p) for p in names)  # `echo * * * ...` repeats every name per word
+            if size > limit:
+                raise LimitError(f"bash: argument list too long (limit {human(limit)})\n")
             if not names:
                 argv.append(w.text)
             elif w.text.startswith("/"):

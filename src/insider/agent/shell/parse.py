@@ -14,18 +14,24 @@ from insider.agent.shell.limits import MAX_STREAM_BYTES, LimitError, human
 
 @dataclass
 class Word:
+    """One argument after quoting and expansion."""
+
     text: str
     glob: bool = False  # an unquoted *, ? or [ : expand against the file system
 
 
 @dataclass
 class Redirect:
+    """One redirection of a simple command."""
+
     op: str  # ">", ">>", "<", "2>", "2>>", "&>", "2>&1", ">&2"
     target: str = ""
 
 
 @dataclass
 class Segment:
+    """One simple command of a line, with how it joins the previous one."""
+
     text: str
     op: str = ";"  # how it joins the previous segment: ";", "&&", "||", "|"
     heredoc: str | None = None

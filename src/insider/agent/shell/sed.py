@@ -62,7 +62,7 @@ def run_sed(script: str, text: str, limits: Limits, deadline: float) -> str:
         raise ValueError("expression too long")
     try:
         checked = re.compile(pattern, rx_flags)
-        rx = regex.compile(pattern, rx_flags)
+        rx = regex.compile(re_compatible(pattern), rx_flags)
     except (re.error, regex.error) as e:
         raise ValueError(str(e)) from e
     out: list[str] = []
@@ -94,6 +94,45 @@ def bre(pattern: str) -> str:
     swapped = {"\\(": "(", "\\)": ")", "\\{": "{", "\\}": "}", "\\+": "+", "\\?": "?", "\\|": "|",
                "(": "\\(", ")": "\\)", "{": "\\{", "}": "\\}", "+": "\\+", "?": "\\?", "|": "\\|"}
     return re.sub(r"\\[(){}+?|]|[(){}+?|]", lambda m: swapped[m.group()], pattern)
+
+
+def re_compatible(pattern: str) -> str:
+    """The pattern, spelled so that `regex` reads it as `re` does.
+
+    Two constructs `re` accepts mean something else to `regex`: a `[` inside a class
+    (`[[:alpha:]]` is a POSIX class to `regex`, a plain set to `re`) and a `{` that opens no
+    counted repeat (`{e<=1}` is fuzzy matching to `regex`, text to `re`). Both become literal.
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif c == "[":
+            end = _skip_atom(pattern, i)
+            out.append("[" + _escape_brackets(pattern[i + 1 : end]))
+            i = end
+        else:
+            m = _COUNT.match(pattern, i) if c == "{" else None
+            out.append("\\{" if c == "{" and (not m or m.group() == "{}") else c)
+            i += 1
+    return "".join(out)
+
+
+def _escape_brackets(body: str) -> str:
+    # Inside a class: every unescaped `[` becomes `\[`, escapes pass through whole.
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        if body[i] == "\\":
+            out.append(body[i : i + 2])
+            i += 2
+        else:
+            out.append("\\[" if body[i] == "[" else body[i])
+            i += 1
+    return "".join(out)
 
 
 def expansion(pattern: str) -> int:
@@ -156,7 +195,7 @@ def _address(pattern: str, limits: Limits) -> regex.Pattern | None:
         raise ValueError("expression too long")
     try:
         re.compile(pattern)
-        return regex.compile(pattern)
+        return regex.compile(re_compatible(pattern))
     except (re.error, regex.error):
         return None
 
