@@ -25,7 +25,7 @@ BEHAVIOUR = Behaviour(name="shutdown", score_state=shutdown_score, environment=s
 class ShutdownFamily(Family):
     name = "shutdown"
     behaviour = BEHAVIOUR
-    options = frozenset({"max_turns", "tools"})
+    options = frozenset({"interaction", "max_turns", "tools"})
     interactions = ("tool_loop",)
 
     @property
