@@ -1,5 +1,5 @@
 """`replay/<path.jsonl>`: answers every generation from a file (contract:
-`shared/contracts/replay-jsonl.md`, version 1).
+`docs/contracts/replay-jsonl.md`).
 
 Assignment (deterministic; one line answers all generations of one sample):
 - A sample's position k is its `sample_index` metadata (falling back to the order in which
