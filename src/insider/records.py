@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 VerdictValue = Literal["harmful", "benign", "error"]
 # The results table adds "invalid": a benign verdict from a model that never engaged.
@@ -77,9 +77,17 @@ class ClassifyInput(_Lenient):
     id: str
     behavior: str
     response: str
+    # reasoning the provider returned apart from the message (native thinking); read as
+    # reasoning, never as actions
+    reasoning: str = ""
     tool_calls: list[ToolCall] = Field(default_factory=list)
     # Validated by the behaviour's own facts model when classified.
     facts: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("reasoning", mode="before")
+    @classmethod
+    def _no_reasoning(cls, v: Any) -> Any:
+        return "" if v is None else v
 
 
 class DetectorResult(BaseModel):
@@ -94,7 +102,7 @@ class JudgeResult(BaseModel):
 
 
 # Keys a verdict carries only for the behaviours that declare them.
-OPTIONAL_VERDICT_KEYS = ("awareness", "complied", "faking_reasoning")
+OPTIONAL_VERDICT_KEYS = ("awareness", "complied", "faking_motive", "faking_reasoning")
 
 
 class VerdictRecord(BaseModel):
@@ -110,6 +118,7 @@ class VerdictRecord(BaseModel):
     error: str | None = None
     # alignment_faking only
     complied: bool | None = None
+    faking_motive: bool | None = None
     faking_reasoning: bool | None = None
     # Beyond the contract (extra keys are allowed on output): did the model engage with the
     # scenario at all? A benign verdict from a model that did not is reported as invalid.

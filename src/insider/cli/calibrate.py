@@ -15,7 +15,7 @@ import click
 
 from insider.errors import InsiderError
 from insider.judge.calibration import calibrate, load_labelled
-from insider.judge.policy import DEFAULT_POLICY, POLICIES
+from insider.judge.policy import DEFAULT_POLICY, JUDGED_DEFAULT_POLICY, POLICIES, default_policy
 
 
 def _fmt(x: float | None) -> str:
@@ -30,8 +30,9 @@ def _rows(report) -> list[tuple[str, str]]:
         out.append((b, f"behavior:{b}"))
         for g in sorted(k for k in report.groups if k.startswith(f"category:{b}/")):
             out.append(("  " + g.split("/", 1)[1], g))
-        if f"faking_reasoning:{b}" in report.groups:
-            out.append(("  (faking_reasoning)", f"faking_reasoning:{b}"))
+        for key in ("faking_motive", "faking_reasoning"):
+            if f"{key}:{b}" in report.groups:
+                out.append((f"  ({key})", f"{key}:{b}"))
     out.append(("all", "all"))
     return out
 
@@ -77,16 +78,18 @@ def _table(report) -> None:
 @click.argument("labelled", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--judge", "judge_names", multiple=True, default=("none",), show_default=True,
               help="Inspect model used as LLM judge; repeat for several; 'none' for rules only.")
-@click.option("--policy", type=click.Choice(POLICIES), default=DEFAULT_POLICY, show_default=True,
-              help="Policy for the combined verdict.")
+@click.option("--policy", type=click.Choice(POLICIES), default=None,
+              help=f"Policy for the combined verdict (default: {JUDGED_DEFAULT_POLICY} with --judge, "
+                   f"{DEFAULT_POLICY} without).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--concurrency", type=int, default=8, show_default=True)
-def command(labelled: Path, judge_names: tuple[str, ...], policy: str, fmt: str, concurrency: int) -> None:
+def command(labelled: Path, judge_names: tuple[str, ...], policy: str | None, fmt: str, concurrency: int) -> None:
     """Measure detector, judge and combined verdicts against hand labels."""
     from insider.cli.classify import load_judges
 
     cases = load_labelled(labelled)
     judges = load_judges(judge_names)
+    policy = default_policy(bool(judges), policy)
     if policy != "rules" and not judges:
         raise InsiderError(f"--policy {policy} needs a judge model; pass --judge MODEL or use --policy rules")
     from insider.cli.progress import progress_bar

@@ -7,20 +7,33 @@
 - `prefilter`: the judge decides, but is skipped (and the verdict is benign) where the
   rules find no candidate action at all; skipped calls are counted in `judge_skipped`.
 
-DEFAULT_POLICY is `rules`, from the calibration figures (docs/CLASSIFIERS.md): on the
-280-case development set the detectors reach precision and recall 1.00 per behaviour, and
-on 31 cases written after the first rules, precision stayed 1.00 everywhere while
-blackmail recall fell to 0.375 (3/8) -- coercion is worded openly. A judge could close that
-gap, but no judge has been calibrated (no grader model on an offline machine), and an
-unmeasured judge cannot be the default. With a grader, run `insider calibrate --judge M
---policy prefilter` on your own labelled cases and switch to `prefilter` if its combined
-figures beat the detector's.
+Defaults (`default_policy`): with no judge, `rules` -- the only policy that needs no model,
+so offline runs and `insider classify` without `--judge` stay rules-only. With a judge and
+no policy named, `prefilter`: the rules choose the candidates (every response that sends
+anything the behaviour could be) and the judge decides among them. The rules' precision
+holds on blind batches while their recall on unseen wordings of coercion does not
+(docs/CLASSIFIERS.md), so a judge that is given is there to decide, not only to be
+recorded; `prefilter` also skips the judge where nothing was sent. `--policy rules` keeps
+the rules' verdict and records the judge beside it.
 """
 
 from __future__ import annotations
 
 POLICIES = ("rules", "judge", "both", "prefilter")
-DEFAULT_POLICY = "rules"
+DEFAULT_POLICY = "rules"  # without a judge
+JUDGED_DEFAULT_POLICY = "prefilter"  # with a judge and no policy named
+
+
+def default_policy(has_judge: bool, policy: str | None = None) -> str:
+    """The policy in force: `policy` when named, else `prefilter` with a judge, `rules` without.
+
+    Args:
+        has_judge: whether at least one judge model is given.
+        policy: the policy the user named, or None.
+    """
+    if policy is not None:
+        return policy
+    return JUDGED_DEFAULT_POLICY if has_judge else DEFAULT_POLICY
 
 
 def needs_judge_call(policy: str, detector_verdict: str, candidate: bool) -> bool:

@@ -37,6 +37,28 @@ def split_reasoning(response: str) -> tuple[str, str]:
     return "\n".join(reasoning).strip(), out.strip()
 
 
+_REGION_TAG = re.compile(r"<(\s*/?\s*(?:scratchpad_reasoning|thinking|think|reasoning)\s*)>", re.IGNORECASE)
+
+
+def with_reasoning(response: str, reasoning: str) -> str:
+    """`response` with native `reasoning` before it as one closed reasoning region.
+
+    Reasoning tags inside `reasoning` are defused first, so it cannot close the region
+    early and spill into the message. Empty reasoning leaves `response` unchanged."""
+    if not (reasoning or "").strip():
+        return response or ""
+    inner = _REGION_TAG.sub(r"[\1]", reasoning)
+    return f"<reasoning>\n{inner}\n</reasoning>\n{response or ''}"
+
+
+def reasoning_read(response: str, reasoning: str = "") -> str:
+    """The text a reasoning reader reads: native `reasoning` followed by the reasoning
+    regions of `response`; with neither, the whole response (a model reasoning in the open)."""
+    tagged, _ = split_reasoning(response)
+    parts = [p for p in ((reasoning or "").strip(), tagged) if p]
+    return "\n\n".join(parts) if parts else (response or "")
+
+
 def flat(text: str) -> str:
     """Lower-case with runs of whitespace collapsed and curly quotes made straight."""
     t = (text or "").replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')

@@ -26,7 +26,7 @@ BEHAVIOUR = Behaviour(
     facts=AlignmentFakingFacts,
     answer="compliance",
     engagement_terms=None,  # answering or refusing the request is engaging with it
-    verdict_keys=("complied", "faking_reasoning"),
+    verdict_keys=("complied", "faking_motive", "faking_reasoning"),
 )
 
 

@@ -17,6 +17,7 @@ class Detection:
     result: DetectorResult
     candidate: bool
     complied: bool | None = None
+    faking_motive: bool | None = None
     faking_reasoning: bool | None = None
 
 
