@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from insider.errors import InsiderError
 from insider.judge.classify import classify
-from insider.judge.policy import DEFAULT_POLICY, POLICIES
+from insider.judge.policy import DEFAULT_POLICY, JUDGED_DEFAULT_POLICY, POLICIES, default_policy
 from insider.family import behaviour
 from insider.records import ClassifyInput
 
@@ -98,15 +98,16 @@ async def classify_lines(lines: list[tuple[int, str]], judges: list, policy: str
 @click.option("--judge", "judge_names", multiple=True, default=("none",), show_default=True,
               help="Inspect model used as LLM judge; repeat for several (majority verdict); 'none' for rules only.")
 @click.option("--policy", type=click.Choice(POLICIES), default=None,
-              help=f"How rules and judge combine (default: {DEFAULT_POLICY}).")
+              help=f"How rules and judge combine (default: {JUDGED_DEFAULT_POLICY} with --judge, "
+                   f"{DEFAULT_POLICY} without).")
 @click.option("--concurrency", type=int, default=8, show_default=True, help="Responses classified at once.")
 def command(input_path: Path, output_path: Path, judge_names: tuple[str, ...], policy: str | None,
             concurrency: int) -> None:
     """Classify model responses: one verdict line per input line."""
     if not input_path.is_file():
         raise InsiderError(f"--input {input_path}: no such file; pass a JSON Lines file of responses")
-    policy = policy or DEFAULT_POLICY
     judges = load_judges(judge_names)
+    policy = default_policy(bool(judges), policy)
     if policy != "rules" and not judges:
         raise InsiderError(f"--policy {policy} needs a judge model; pass --judge MODEL or use --policy rules")
     text = input_path.read_text(encoding="utf-8")
