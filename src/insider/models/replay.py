@@ -1,5 +1,7 @@
 """`replay/<path.jsonl>`: answers every generation from a file (contract:
-`docs/contracts/replay-jsonl.md`).
+`docs/contracts/replay-jsonl.md`, version 2: a line or a turn may carry `reasoning`, returned
+as `ContentReasoning` before the text, the way providers return native thinking; version 1
+files remain valid).
 
 Assignment (deterministic; one line answers all generations of one sample):
 - A sample's position k is its `sample_index` metadata (falling back to the order in which
@@ -11,7 +13,8 @@ Assignment (deterministic; one line answers all generations of one sample):
   `condition` therefore hands a condition's repeats the group's lines in file order.
 - Any other sample gets unmatched line k modulo their count (an error if there are none).
 - The n-th generation of a sample (n = assistant messages already in its input) gets the
-  n-th entry of the line's `turns` (the last one repeats), or its `response`.
+  n-th entry of the line's `turns` (the last one repeats), or its `response`. A turn's
+  `reasoning` comes back as a `ContentReasoning` part ahead of the text, never in the text.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from inspect_ai.model import (
     ChatCompletionChoice,
     ChatMessage,
     ChatMessageAssistant,
+    Content,
+    ContentReasoning,
+    ContentText,
     GenerateConfig,
     ModelAPI,
     ModelOutput,
@@ -41,6 +47,16 @@ from insider.inspect_adapter import current_sample
 class Turn:
     response: str
     tool_calls: tuple[tuple[str, dict[str, Any]], ...] = ()
+    reasoning: str = ""
+
+    def content(self) -> str | list[Content]:
+        """The assistant message content: the text, with the reasoning before it when there is any."""
+        if not self.reasoning:
+            return self.response
+        parts: list[Content] = [ContentReasoning(reasoning=self.reasoning)]
+        if self.response:
+            parts.append(ContentText(text=self.response))
+        return parts
 
 
 @dataclass(frozen=True)
@@ -78,7 +94,8 @@ def _parse_line(path: Path, number: int, raw: str) -> ReplayLine:
     if "turns" in obj:
         turns = obj["turns"]
         if not isinstance(turns, list) or not turns:
-            raise InsiderError(f"{where}: \"turns\" must be a non-empty list of {{\"response\", \"tool_calls\"}} objects")
+            raise InsiderError(f"{where}: \"turns\" must be a non-empty list of "
+                               f"{{\"response\", \"tool_calls\", \"reasoning\"}} objects")
         parsed = tuple(_parse_turn(f"{where}: turns[{i}]", t) for i, t in enumerate(turns))
     elif "response" in obj:
         parsed = (_parse_turn(where, obj),)
@@ -93,6 +110,9 @@ def _parse_turn(where: str, obj: Any) -> Turn:
     response = obj.get("response", "")
     if not isinstance(response, str):
         raise InsiderError(f"{where}: \"response\" must be a string")
+    reasoning = obj.get("reasoning") or ""
+    if not isinstance(reasoning, str):
+        raise InsiderError(f"{where}: \"reasoning\" must be a string")
     calls = obj.get("tool_calls") or []
     if not isinstance(calls, list):
         raise InsiderError(f"{where}: \"tool_calls\" must be a list")
@@ -102,9 +122,9 @@ def _parse_turn(where: str, obj: Any) -> Turn:
         if not ok:
             raise InsiderError(f"{where}: tool_calls[{i}] must be {{\"function\": str, \"arguments\": object}}")
         parsed.append((call["function"], call.get("arguments", {})))
-    if not response and not parsed:
+    if not response and not parsed and not reasoning:
         raise InsiderError(f"{where}: \"response\" is missing or empty and there are no tool_calls")
-    return Turn(response=response, tool_calls=tuple(parsed))
+    return Turn(response=response, tool_calls=tuple(parsed), reasoning=reasoning)
 
 
 class ReplayAssigner:
@@ -187,12 +207,13 @@ class ReplayAPI(ModelAPI):
             for i, (fn, args) in enumerate(turn.tool_calls)
         ] or None
         input_tokens = sum([await self.count_text_tokens(m.text) for m in input])
-        output_tokens = await self.count_text_tokens(turn.response)
+        output_tokens = await self.count_text_tokens(turn.response + turn.reasoning)
         return ModelOutput(
             model=self.model_name,
             choices=[
                 ChatCompletionChoice(
-                    message=ChatMessageAssistant(content=turn.response, tool_calls=calls, model=self.model_name, source="generate"),
+                    message=ChatMessageAssistant(content=turn.content(), tool_calls=calls, model=self.model_name,
+                                                 source="generate"),
                     stop_reason="tool_calls" if calls else "stop",
                 )
             ],
