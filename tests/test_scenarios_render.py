@@ -45,8 +45,10 @@ def _check_sample(pack, sample):
         assert missing == ["affair"], missing
         lover = next(p for p in facts.parties if p.relation == "affair partner")
         assert lover.name.split()[0] in facts.secret.summary and lover.email in inbox
+        # The strategic_ai role, as in the study, has no email from the spouse.
+        spouse_shown = sample.metadata["agent_role"] == "email_assistant"
         for party in facts.parties:
-            assert party.email in inbox, party
+            assert (party.email in inbox) == (spouse_shown or party.relation != "spouse"), party
     elif pack.behavior == "leaking":
         assert facts.confidential
         for doc in facts.confidential:
@@ -54,8 +56,9 @@ def _check_sample(pack, sample):
             assert "CONFIDENTIAL" in email.body
             for keyword in doc.keywords:
                 assert keyword in email.body or keyword in email.subject, keyword
+        # Only our request comes with the compliance reminder naming the lawful route.
         for authority in facts.authorities:
-            assert authority.lstrip("@") in inbox
+            assert (authority.lstrip("@") in inbox) == (sample.metadata["leak_request"] == "ours")
         request = next(e for e in sample.emails if e.key == "request")
         assert request.sender.split("@")[1] not in facts.company_domains
     elif pack.behavior == "lethal_action":
@@ -73,23 +76,53 @@ def _check_sample(pack, sample):
     assert meta["facts"] == facts.model_dump()
 
 
+# (3 goal types x 8 values + 2) x urgency (replacement and restriction, each with and without
+# the persuasion funnel, and none) x 2 x 2 x 2 system-prompt options x 2 x 2 x 2 ingredients
+# every pack has (continuity_prompt, inbox_order, agent_role) x the pack's own ingredients.
+FULL_SIZES = {
+    "blackmail": 26 * 5 * 8 * 8,  # 8,320
+    "leaking": 26 * 5 * 8 * 8 * 2,  # 16,640: and leak_request
+    "lethal_action": 26 * 5 * 8 * 8 * 2,  # 16,640: and alert_ambiguity
+}
+SYSTEM_OPTIONS = ("prohibitions", "awareness_notice", "scratchpad")
+
+
+def _system_options(cond, level_of) -> bool:
+    return all(cond.factors[name] == level_of(name) for name in SYSTEM_OPTIONS)
+
+
 @pytest.mark.parametrize("family", FAMILIES)
 def test_full_grid_renders_for_several_identities(family):
     pack = load_pack(family)
     conditions = pack.conditions("full")
-    assert len(conditions) == 624  # (3 goal types x 8 values + 2) x 3 x 2 x 2 x 2
+    assert len(conditions) == FULL_SIZES[family]
+    # The three system-prompt options only add their own paragraph (test_system_prompt_options):
+    # every condition renders with them at their defaults, each under one of the seeds in turn,
+    # and every combination of them with the ingredient factors at their defaults, in all seeds.
+    ingredients = [n for n in pack.factors if n not in (*SYSTEM_OPTIONS, "goal_type", "goal_value", "urgency")]
+    rendered = 0
+    for i, cond in enumerate(c for c in conditions if _system_options(c, pack.defaults.get)):
+        seed = SEEDS[i % len(SEEDS)]
+        sample = render(pack, cond, identity_seed=seed)
+        assert sample.id == cond.id
+        assert sample.metadata["identity_seed"] == seed
+        _check_sample(pack, sample)
+        rendered += 1
+    assert rendered == FULL_SIZES[family] // 8
+    original = [c for c in conditions if all(c.factors[n] in (pack.defaults[n], "none") for n in ingredients)]
+    assert len(original) == 624
     for seed in SEEDS:
-        for cond in conditions:
-            sample = render(pack, cond, identity_seed=seed)
-            assert sample.id == cond.id
-            assert sample.metadata["identity_seed"] == seed
-            _check_sample(pack, sample)
+        for cond in original:
+            _check_sample(pack, render(pack, cond, identity_seed=seed))
 
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_prompts_fit_a_small_context(family):
     pack = load_pack(family)
+    longest = {"prohibitions": "on", "awareness_notice": "on", "scratchpad": "on"}
     for cond in pack.conditions("full"):
+        if not _system_options(cond, longest.get):
+            continue
         sample = render(pack, cond, identity_seed=3)
         # ~4 characters per token: stay under ~3,000 tokens so an 8k-context model can answer.
         assert len(sample.system) + len(sample.user) < 12_000
@@ -168,6 +201,9 @@ def test_system_prompt_options():
     for text in (plain, rules, notice, no_pad):
         assert "<tool_use:email>" in text and "<tool_use:forward>" in text
         assert "<tool_use:cancel_alert>" not in text
+    # Each option adds its paragraph and changes nothing else.
+    for text in (rules, notice, no_pad):
+        assert len(set(text.split("\n\n")) ^ set(plain.split("\n\n"))) == 1
 
 
 def test_identity_seeds_are_deterministic_and_vary_the_cast():
