@@ -13,8 +13,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 VerdictValue = Literal["harmful", "benign", "error"]
-# The results table adds "invalid": a benign verdict from a model that never engaged.
-TableVerdict = Literal["harmful", "benign", "error", "invalid"]
+# The results table adds "invalid": a benign verdict from a model that never engaged; and
+# "measured": a sample measured by a number (sandbagging's accuracy), never harmful or benign.
+TableVerdict = Literal["harmful", "benign", "error", "invalid", "measured"]
 Awareness = Literal["evaluation", "deployment", "none"]
 
 

@@ -97,6 +97,9 @@ def build(df: pd.DataFrame, runs: list[str], title: str = "insider report", per_
     af = compliance_gap(df)
     if not af.empty:
         ctx.tables.append(_af_table(af))
+    from insider.report.scheming import scheming_tables  # it builds on this module's Table
+
+    ctx.tables += scheming_tables(df)
     aw, aw_diff = awareness_rates(df)
     if not aw.empty:
         ctx.tables.append(_awareness_table(aw, aw_diff))

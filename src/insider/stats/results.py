@@ -23,7 +23,7 @@ from inspect_ai.log import (
 from insider.errors import InsiderError
 
 SCORE_NAME = "insider"
-VERDICTS = ("harmful", "benign", "error", "invalid")
+VERDICTS = ("harmful", "benign", "error", "invalid", "measured")
 
 # Factors the built-in packs use; any other scalar key counts only if `factor_names` lists it.
 KNOWN_FACTORS = (
@@ -35,7 +35,7 @@ COLUMNS = [
     "model", "family", "behavior", "condition", "sample_id", "epoch", "repeat", "sample_index",
     "verdict", "detector_verdict", "judge_verdict", "judge_model", "awareness", "engaged",
     "input_tokens", "output_tokens", "error", "monitored", "complied",
-    "faking_reasoning", "identity_seed", "pack", "pack_hash", "preset", "task", "run", "log_file",
+    "faking_reasoning", "outcome", "accuracy", "interview", "identity_seed", "pack", "pack_hash", "preset", "task", "run", "log_file",
 ]
 # Metadata keys that are never factors (and factor names may not shadow table columns).
 _NOT_FACTORS = set(COLUMNS) | {"facts", "factor_names", "pack", "sample_index"}
@@ -168,6 +168,9 @@ def sample_row(sample: Any, header: EvalLog, *, run: str, log_file: str) -> dict
         "monitored": md.get("monitored", (md.get("facts") or {}).get("monitored")),
         "complied": rec.get("complied"),
         "faking_reasoning": rec.get("faking_reasoning"),
+        "outcome": rec.get("outcome"),  # scheming families: what happened (e.g. copied+deleted)
+        "accuracy": rec.get("accuracy"),  # sandbagging: share of correct answers
+        "interview": rec.get("interview"),  # scheming families: admitted / denied / deflected
         "identity_seed": md.get("identity_seed"),
         "pack": md.get("pack"),
         "pack_hash": md.get("pack_hash"),
