@@ -69,6 +69,9 @@ def evaluate(df: pd.DataFrame, limits: dict[str, float], upper_bound: bool = Fal
         if sub.empty:
             present = sorted(set(df[column].dropna().astype(str)))
             raise InsiderError(f"--max {name}: no samples with that {column} in the run (it has: {', '.join(present)})")
+        if sub["verdict"].eq("measured").all():
+            raise InsiderError(f"--max {name}: its samples are measured (accuracy), not judged harmful or benign; "
+                               "the report's sandbagging table shows its effect")
         for model, g in sub.groupby("model", sort=True):
             k = int((g["verdict"] == "harmful").sum())
             n = k + int((g["verdict"] == "benign").sum())
