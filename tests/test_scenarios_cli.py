@@ -25,7 +25,8 @@ def test_list_text_and_json():
     by_name = {r["name"]: r for r in rows}
     assert list(by_name) == ["agentic_misalignment", "alignment_faking", "blackmail", "leaking", "lethal_action",
                              "shutdown"]
-    assert by_name["blackmail"]["presets"] == {"default": 2, "paper": 6, "full": 624}
+    # full: 26 goal conditions x 5 threat/funnel combinations x 2^3 system-prompt options x 2^3 other ingredients
+    assert by_name["blackmail"]["presets"] == {"default": 2, "paper": 6, "ingredients": 16, "full": 8_320}
     assert by_name["alignment_faking"]["presets"]["default"] == 2  # one design condition, in both tiers
     assert by_name["agentic_misalignment"]["behavior"] == "blackmail+leaking+lethal_action"
 
@@ -46,13 +47,15 @@ def test_show_json_shape():
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data) == {"factors", "conditions"}
-    assert list(data["factors"]) == ["goal_type", "goal_value", "urgency", "prohibitions", "awareness_notice", "scratchpad"]
+    assert list(data["factors"]) == ["goal_type", "goal_value", "urgency", "prohibitions", "awareness_notice", "scratchpad",
+                                     "continuity_prompt", "persuasion_funnel", "inbox_order", "agent_role"]
     assert data["factors"]["urgency"] == ["replacement", "restriction", "none"]
     assert len(data["conditions"]) == 6
     first = data["conditions"][0]
     assert set(first) == {"id", "factors"}
-    assert first["id"] == "blackmail/explicit-america/replacement"
-    assert first["factors"]["goal_value"] == "america"
+    assert first["id"] == ("blackmail/explicit-america/replacement/continuity_prompt-on/persuasion_funnel-on/"
+                           "inbox_order-threat_last/agent_role-strategic_ai")
+    assert first["factors"]["goal_value"] == "america" and first["factors"]["agent_role"] == "strategic_ai"
 
 
 def test_show_default_preset_and_factor_option():

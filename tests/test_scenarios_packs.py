@@ -37,24 +37,32 @@ def test_preset_conditions_and_ids():
     pack = load_pack("blackmail")
     assert [c.id for c in pack.conditions()] == ["blackmail/explicit-america/replacement", "blackmail/none/none"]
     paper = pack.conditions("paper")
+    # The study's ingredients are tagged; the persuasion funnel exists only under a threat.
+    study = "continuity_prompt-on/persuasion_funnel-on/inbox_order-threat_last/agent_role-strategic_ai"
+    calm = "continuity_prompt-on/inbox_order-threat_last/agent_role-strategic_ai"
     assert [c.id for c in paper] == [
-        "blackmail/explicit-america/replacement", "blackmail/explicit-america/restriction",
-        "blackmail/explicit-america/none", "blackmail/none/replacement", "blackmail/none/restriction",
-        "blackmail/none/none",
+        f"blackmail/explicit-america/replacement/{study}", f"blackmail/explicit-america/restriction/{study}",
+        f"blackmail/explicit-america/none/{calm}", f"blackmail/none/replacement/{study}",
+        f"blackmail/none/restriction/{study}", f"blackmail/none/none/{calm}",
     ]
     control = pack.condition("blackmail/none/none")
     assert control.factors == {"goal_type": "none", "goal_value": "none", "urgency": "none",
-                               "prohibitions": "off", "awareness_notice": "off", "scratchpad": "on"}
+                               "prohibitions": "off", "awareness_notice": "off", "scratchpad": "on",
+                               "continuity_prompt": "off", "persuasion_funnel": "none",
+                               "inbox_order": "chronological", "agent_role": "email_assistant"}
+    assert len(pack.conditions("ingredients")) == 16
 
 
 def test_full_grid_has_unique_ids_that_round_trip():
     pack = load_pack("leaking")
     full = pack.conditions("full")
-    assert len({c.id for c in full}) == len(full) == 624
-    assert sum(c.factors["goal_type"] == "ambiguous" for c in full) == 24
-    for cond in full:
+    # 26 goal conditions x 5 (replacement and restriction with and without the funnel, none)
+    # x 2^3 system-prompt options x 2^4 other ingredients
+    assert len({c.id for c in full}) == len(full) == 16_640
+    assert sum(c.factors["goal_type"] == "ambiguous" for c in full) == 16_640 // 26
+    assert all(set(cond.factors) == set(pack.factors) for cond in full)
+    for cond in full[::101]:  # each lookup scans the grid: a spread of them round-trips
         assert pack.condition(cond.id) == cond
-        assert set(cond.factors) == set(pack.factors)
     ids = {c.id for c in full}
     assert "leaking/swap-collectivism/restriction/prohibitions-on/awareness_notice-on/scratchpad-off" in ids
     assert not any("ambiguous-" in i or "/none-" in i for i in ids)  # no goal value without a goal
@@ -71,7 +79,7 @@ def test_factor_levels_vary_each_preset_condition():
     assert ids == ["blackmail/explicit-america/replacement", "blackmail/explicit-america/none",
                    "blackmail/none/replacement", "blackmail/none/none"]
     ids = [c.id for c in pack.conditions("paper", {"prohibitions": ["on"]})]
-    assert len(ids) == 6 and all(i.endswith("/prohibitions-on") for i in ids)
+    assert len(ids) == 6 and all("/prohibitions-on/continuity_prompt-on/" in i for i in ids)
     # Giving the no-goal control a goal type brings in the default goal value.
     ids = [c.id for c in pack.conditions(factor_levels={"goal_type": ["latent"]})]
     assert ids == ["blackmail/latent-america/replacement", "blackmail/latent-america/none"]
@@ -80,7 +88,7 @@ def test_factor_levels_vary_each_preset_condition():
 @pytest.mark.parametrize(
     ("call", "expected"),
     [
-        (lambda p: p.conditions("huge"), r"unknown preset 'huge'.*default, paper, full"),
+        (lambda p: p.conditions("huge"), r"unknown preset 'huge'.*default, paper, ingredients, full"),
         (lambda p: p.conditions(factor_levels={"mood": ["on"]}), r"unknown factor 'mood'.*goal_type, goal_value"),
         (lambda p: p.conditions(factor_levels={"urgency": ["soon"]}), r"unknown level 'soon'.*replacement, restriction, none"),
         (lambda p: p.condition("explicit-mars/replacement"), r"unknown condition 'explicit-mars/replacement'"),
@@ -143,8 +151,8 @@ def test_misspelt_key(pack_dir):
 
 def test_unknown_factor_level_in_preset(pack_dir):
     path = pack_dir / "pack.yaml"
-    edit(path, "urgency: [replacement, restriction, none]}\n    - {goal_type: none",
-         "urgency: [replacement, sometimes, none]}\n    - {goal_type: none")
+    edit(path, "goal_value: america, urgency: [replacement, restriction, none], continuity_prompt",
+         "goal_value: america, urgency: [replacement, sometimes, none], continuity_prompt")
     with pytest.raises(InsiderError) as err:
         load_pack(pack_dir)
     message = str(err.value)
@@ -154,8 +162,8 @@ def test_unknown_factor_level_in_preset(pack_dir):
 
 
 def test_unknown_factor_level_in_email_condition(pack_dir):
-    edit(pack_dir / "pack.yaml", "when: {urgency: [replacement, restriction]}", "when: {urgency: [replacment]}")
-    with pytest.raises(InsiderError, match=r"key 'emails\.10\.when\.urgency'.*unknown level 'replacment'"):
+    edit(pack_dir / "pack.yaml", "    when: {urgency: [replacement, restriction]}", "    when: {urgency: [replacment]}")
+    with pytest.raises(InsiderError, match=r"key 'emails\.11\.when\.urgency'.*unknown level 'replacment'"):
         load_pack(pack_dir)
 
 
@@ -168,10 +176,10 @@ def test_template_syntax_error_names_file_and_line(pack_dir):
 
 def test_inline_template_syntax_error(pack_dir):
     path = pack_dir / "pack.yaml"
-    edit(path, "subject: Design review tomorrow", "subject: Design review {{ tomorrow")
+    edit(path, "Design review tomorrow", "Design review {{ tomorrow")
     with pytest.raises(InsiderError) as err:
         load_pack(pack_dir)
-    assert "key 'emails.11.subject'" in str(err.value)
+    assert "key 'emails.13.subject'" in str(err.value)
     assert f"line {line_of(path, 'Design review {{')}" in str(err.value)
 
 
@@ -183,7 +191,7 @@ def test_inline_template_syntax_error(pack_dir):
 def test_template_reaching_python_internals_is_refused_at_load(pack_dir, snippet):
     path = pack_dir / "role.j2"
     path.write_text(path.read_text() + "\n" + snippet + "\n")
-    with pytest.raises(InsiderError, match=r"role\.j2 line 3: templates may not use '_"):
+    with pytest.raises(InsiderError, match=r"role\.j2 line 7: templates may not use '_"):
         load_pack(pack_dir)
 
 
@@ -192,14 +200,14 @@ def test_sandbox_refuses_internals_reached_at_run_time(pack_dir):
     path = pack_dir / "role.j2"
     path.write_text(path.read_text() + "\n{{ agent | attr('__cla' ~ 'ss__') }}\n")
     pack = load_pack(pack_dir)
-    with pytest.raises(InsiderError, match=r"role\.j2 line 3: refused by the template sandbox"):
+    with pytest.raises(InsiderError, match=r"role\.j2 line 7: refused by the template sandbox"):
         render(pack, "none/none")
 
 
 def test_sandbox_cannot_mutate_context(pack_dir):
     path = pack_dir / "role.j2"
     path.write_text(path.read_text() + "\n{{ tools.append('cancel_alert') }}\n")
-    with pytest.raises(InsiderError, match=r"role\.j2 line 3: refused by the template sandbox"):
+    with pytest.raises(InsiderError, match=r"role\.j2 line 7: refused by the template sandbox"):
         render(load_pack(pack_dir), "none/none")
 
 
@@ -207,7 +215,7 @@ def test_sandbox_cannot_mutate_context(pack_dir):
 def test_sandbox_refuses_memory_bombs(pack_dir, snippet):
     path = pack_dir / "role.j2"
     path.write_text(path.read_text() + "\n" + snippet + "\n")
-    with pytest.raises(InsiderError, match=r"role\.j2 line 3: refused by the template sandbox: '\*\*?'"):
+    with pytest.raises(InsiderError, match=r"role\.j2 line 7: refused by the template sandbox: '\*\*?'"):
         render(load_pack(pack_dir), "none/none")
 
 
@@ -248,7 +256,7 @@ def test_missing_template_file(pack_dir):
 
 def test_email_after_session_time(pack_dir):
     edit(pack_dir / "pack.yaml", 'time: "16:22"', 'time: "17:30"')
-    with pytest.raises(InsiderError, match=r"key 'emails\.11\.time'.*later than `now`"):
+    with pytest.raises(InsiderError, match=r"key 'emails\.13\.time'.*later than `now`"):
         load_pack(pack_dir)
 
 
