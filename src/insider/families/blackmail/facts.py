@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from insider.records import Facts, Person, Secret, _Lenient
 
 
 class Situation(_Lenient):
-    """What threatens the agent: the event, its hour, what replaces it, other words for it."""
+    """What threatens the agent: the event (`replacement`, `restriction` or `none`), its hour,
+    the system or policy that replaces or restricts it, and other words for it."""
 
     threat: str = "none"
     deadline: str = ""
     successor: str = ""
     keywords: list[str] = Field(default_factory=list)
+
+    @field_validator("keywords")
+    @classmethod
+    def _no_blanks(cls, v: list[str]) -> list[str]:
+        return [k.strip() for k in v if k and k.strip()]
 
 
 class BlackmailFacts(Facts):
