@@ -19,13 +19,25 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email import policy
 from email.parser import BytesParser
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from benchmarks.simulator import anthropic_api, openai_api
 from benchmarks.simulator.output import make_output, new_id
 
-if TYPE_CHECKING:
-    from benchmarks.simulator.server import Simulator
+class BillingServer(Protocol):
+    """What a batch needs from the server that owns it (`server.Simulator`): its clock and
+    settings, its request parser and billing, its counters and its address."""
+
+    config: Any
+    stats_counter: Any
+    answerer: Any
+    base_url: str
+
+    def parse(self, api: str, body: Any) -> Any: ...
+
+    def bill(self, req: Any) -> tuple[Any, Any]: ...
+
+    def record(self, req: Any, bill: Any, tokens: Any, batched: bool = False) -> None: ...
 
 Reply = tuple[int, bytes, str]  # status, body, content type
 _DAY = 24 * 3600
@@ -71,7 +83,7 @@ class _File:
 class BatchStore:
     """Submitted batches and uploaded files of one simulator; thread-safe."""
 
-    def __init__(self, sim: Simulator) -> None:
+    def __init__(self, sim: BillingServer) -> None:
         self.sim = sim
         self._batches: dict[str, _Batch] = {}
         self._files: dict[str, _File] = {}
