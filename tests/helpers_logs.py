@@ -75,8 +75,9 @@ def make_sample(cell: Cell, i: int, index: int, family: str, seed: int = 7) -> E
 
 def write_log(
     path: Path, model: str, cells: list[Cell], *, family: str | None = None, task: str = "insider/agentic",
-    preset: str | None = None, task_id: str | None = None,
+    preset: str | None = None, task_id: str | None = None, prompts: str | None = None,
 ) -> Path:
+    """A log of `cells` for `model`; `prompts` ("original"/"ours") is recorded as a run records it."""
     samples = []
     index = 0
     for cell in cells:
@@ -89,6 +90,7 @@ def write_log(
         dataset=EvalDataset(name="insider", samples=len(samples), sample_ids=[s.id for s in samples]), model=model,
         config=EvalConfig(), packages={"inspect_ai": "0.3.285", "insider-eval": "0.1.0"},
         task_args={"preset": preset} if preset else {},
+        metadata={"insider_prompts": prompts} if prompts else None,
     )
     log = EvalLog(eval=spec, plan=EvalPlan(), stats=EvalStats(), status="success", samples=samples)
     path.parent.mkdir(parents=True, exist_ok=True)

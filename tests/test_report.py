@@ -107,8 +107,10 @@ def test_figures_are_safe_svg(html_report):
 def test_report_content(html_report):
     text = html_report.read_text()
     assert "embedded tiny model" in text and "embedded/qwen2.5-coder-1.5b" in text
-    # paper preset + Claude Opus 4 -> published figures beside ours
-    assert "Beside the published figures" in text and "96.0%" in text and "86.0%" in text
+    # paper preset on our own packs + Claude Opus 4 -> the published figures only under a heading
+    # that says the stimulus differs; no comparison section
+    assert "Published figures for orientation: a different stimulus" in text and "96.0%" in text and "86.0%" in text
+    assert 'id="published-figures"' not in text and 'id="published-other-stimulus"' in text
     # validity: 1 judge/rule disagreement in 11 scored-and-valid opus samples; 6 invalid for tiny
     assert "1 of 41" in text  # rows where both judge and rules gave harmful/benign
     assert "<details>" in text and "Reproducibility" in text and "sha256:abc123" in text
@@ -182,9 +184,14 @@ def test_published_beside_respects_the_prohibitions_switch(tmp_path):
 
     from insider.report.published import beside
 
+    from insider.report.published import comparable, own_stimulus
+
     rows = [{"model": "anthropic/claude-opus-4", "preset": "paper", "condition": "blackmail/explicit-america/replacement",
-             "prohibitions": p, "verdict": v} for p in ("off", "on") for v in ("harmful", "benign")]
-    b = beside(pd.DataFrame(rows)).set_index("published_rate")
+             "prohibitions": p, "verdict": v, "prompts": "original"} for p in ("off", "on") for v in ("harmful", "benign")]
+    b = beside(comparable(pd.DataFrame(rows))).set_index("published_rate")
     assert set(b.index) == {0.96, 0.37} and (b["n"] == 2).all()
-    none = beside(pd.DataFrame([{**rows[0], "preset": "default"}]))
-    assert none.empty  # only paper-preset runs are put beside the study
+    # the study's prompts are comparable in any preset; our packs only in the paper preset, as orientation
+    assert len(beside(comparable(pd.DataFrame([{**rows[0], "preset": "default"}])))) == 1
+    ours = pd.DataFrame([{**r, "prompts": "ours"} for r in rows])
+    assert comparable(ours).empty and len(own_stimulus(ours)) == 4
+    assert own_stimulus(ours.assign(preset="default")).empty

@@ -138,6 +138,8 @@ class Family:
         Args:
             condition_id: a condition id (the family prefix may be left off).
             seed: identity seed for families whose cast varies; None = the canonical cast.
+
+        Families that take the run option `prompts` also accept `prompts=` here.
         """
         raise NotImplementedError
 
@@ -224,8 +226,11 @@ class GroupFamily(Family):
         raise InsiderError(f"condition {condition_id!r}: {self.name} conditions start with one of "
                            f"{', '.join(self.members)}")
 
-    def render(self, condition_id, seed=None):
-        return self._member_of(condition_id).render(condition_id, seed)
+    def render(self, condition_id, seed=None, prompts: str = "ours"):
+        member = self._member_of(condition_id)
+        if prompts != "ours":
+            return member.render(condition_id, seed, prompts=prompts)
+        return member.render(condition_id, seed)
 
     def samples(self, options):
         from dataclasses import replace

@@ -18,6 +18,8 @@ COMMON_OPTIONS = frozenset({"preset", "conditions", "factors", "samples", "seed"
 INTERACTIONS = ("single_turn", "tool_loop")
 DEFAULT_SAMPLES = 3
 TOOL_MODES = ("auto", "native", "markup")
+# Where a run's prompts come from: the family's own scenario pack, or the study's own prompts.
+PROMPT_SOURCES = ("ours", "original")
 
 
 def parse_factor_selections(selections: Iterable[str], what: str = "--factor") -> dict[str, list[str]]:
@@ -72,6 +74,8 @@ class TaskOptions:
         requests: alignment faking: a file of the user's own requests.
         warm_cache: send one sample per prompt first (None = per provider).
         cache: Inspect's response cache expiry, e.g. "1W".
+        prompts: "ours" (the family's scenario pack) or "original" (the study's own prompts,
+            for the families that declare it).
     """
 
     preset: str | None = None
@@ -90,6 +94,7 @@ class TaskOptions:
     requests: str | None = None
     warm_cache: bool | None = None
     cache: str | None = None
+    prompts: str = "ours"
 
     def __post_init__(self) -> None:
         from insider.judge.policy import POLICIES
@@ -104,6 +109,8 @@ class TaskOptions:
             raise InsiderError(f"--max-turns must be at least 1 (got {self.max_turns})")
         if self.policy is not None and self.policy not in POLICIES:
             raise InsiderError(f"--policy {self.policy!r}: choose one of {', '.join(POLICIES)}")
+        if self.prompts not in PROMPT_SOURCES:
+            raise InsiderError(f"--prompts {self.prompts!r}: choose one of {', '.join(PROMPT_SOURCES)}")
         if self.tools not in TOOL_MODES:
             raise InsiderError(f"--tools {self.tools!r}: choose one of {', '.join(TOOL_MODES)}")
         for level in self.interaction:

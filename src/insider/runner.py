@@ -44,6 +44,7 @@ class RunOptions:
     requests: str | None = None  # alignment_faking: the user's own request file
     warm_cache: bool | None = None  # None: on for anthropic/ models (insider.scheduling)
     cache: str | None = None  # Inspect's response cache for re-runs: "1W", "1D", ...
+    prompts: str = "ours"  # "original": the study's own prompts (email families)
     # the provider's batch API (half price, slower): True, a batch size, or an Inspect
     # BatchConfig (tests pass short send_delay/tick)
     batch: Any = None
@@ -138,6 +139,7 @@ def task_options_for(opts: RunOptions, family) -> TaskOptions:
         requests=opts.requests,
         warm_cache=warm_cache,
         cache=opts.cache,
+        prompts=opts.prompts,
     )
     task_options.check_for(family)
     return task_options

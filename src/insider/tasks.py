@@ -18,7 +18,9 @@ from insider.judge.scorer import insider_scorer
 from insider.options import TaskOptions
 from insider.scheduling import resolve_warm_cache, warm_order, warm_prefix
 
-DEFAULT_MAX_TOKENS = 2048
+# Room for a reasoning model to think and still act: a reply cut off before its action
+# would read as doing nothing (the scorer marks such samples invalid, never benign).
+DEFAULT_MAX_TOKENS = 8192
 # Verdicts are strings; Inspect's default epoch reducer (mean) would try to turn them into
 # numbers and warn on every sample. Repeats are separate samples, so one epoch, mode.
 ONE_EPOCH = Epochs(1, "mode")
@@ -52,6 +54,7 @@ def build_task(family: Family, options: TaskOptions, name: str | None = None) ->
             "insider_seed": options.seed,
             "insider_preset": preset,
             "insider_vary_identities": options.vary_identities,
+            "insider_prompts": options.prompts,
             **family.task_metadata(options),
         },
     )
@@ -76,6 +79,7 @@ def family_task_function(family_name: str):
         requests: str | None = None,
         warm_cache: bool | None = None,
         cache: str | None = None,
+        prompts: str = "ours",
         pack: str | None = None,
     ) -> Task:
         from insider.family import get_family

@@ -28,9 +28,10 @@ def _check_options(kw: dict) -> None:
 @click.option("--vary-identities", is_flag=True, help="Draw each sample's cast from a seeded generator.")
 @click.option("--judge", default=None, help="LLM judge model (Inspect model string), or none for rules only.")
 @click.option("--policy", default=None, help="How rules and judge combine: rules, judge, both, prefilter.")
-@click.option("--max-tokens", type=click.IntRange(min=1), default=None, help="Reply length cap (default 700 on the embedded model, else 2048).")
+@click.option("--max-tokens", type=click.IntRange(min=1), default=None, help="Reply length cap (default 700 on the embedded model, else 8192).")
 @click.option("--temperature", type=click.FloatRange(min=0.0), default=1.0, show_default=True)
 @click.option("--max-connections", type=click.IntRange(min=1), default=None, help="Concurrent requests to the provider.")
+@click.option("--prompts", type=click.Choice(["ours", "original"]), default="ours", show_default=True, help="blackmail, leaking, lethal_action, agentic_misalignment: our scenario packs, or the study's own prompts (needs: pip install 'insider-eval[original]').")
 @click.option("--requests", "requests_path", type=click.Path(), default=None, help="alignment_faking: your own request file (CSV or JSONL with a goal/prompt/request/text column).")
 @click.option("--interaction", default=None, help="single_turn (the study's), tool_loop (multi-turn agent), or single_turn,tool_loop for both.")
 @click.option("--max-turns", type=click.IntRange(min=1), default=None, help="Generations per tool-loop sample (default 10; shutdown 20).")
@@ -69,6 +70,7 @@ def command(**kw) -> None:
         requests=kw["requests_path"],
         warm_cache=kw["warm_cache"],
         cache=kw["cache"],
+        prompts=kw["prompts"],
         batch=kw["batch_size"] or kw["batch"] or None,
     )
     check_batch(opts)  # before the embedded note: a refused run prints one line

@@ -11,7 +11,18 @@ import json
 import click
 
 from insider.family import family_names, get_family
-from insider.options import parse_factor_selections
+from insider.options import PROMPT_SOURCES, TaskOptions, parse_factor_selections
+
+PROMPTS = click.option("--prompts", type=click.Choice(PROMPT_SOURCES), default="ours", show_default=True,
+                       help="Our scenario pack, or the study's own prompts (blackmail, leaking, lethal_action).")
+
+
+def _family_for(family: str, prompts: str):
+    """The family, refused in one line when it has no such prompt source."""
+    fam = get_family(family)
+    TaskOptions(prompts=prompts).check_for(fam)
+    return fam
+
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 
@@ -44,11 +55,15 @@ def list_command(fmt: str) -> None:
 @click.argument("family")
 @click.option("--preset", default=None, help="default (what `insider run` uses), paper, full, or a pack's own.")
 @click.option("--factor", "factors", multiple=True, metavar="NAME=LEVELS", help="Vary a factor over levels.")
+@PROMPTS
 @FORMAT
-def show_command(family: str, preset: str | None, factors: tuple[str, ...], fmt: str) -> None:
+def show_command(family: str, preset: str | None, factors: tuple[str, ...], prompts: str, fmt: str) -> None:
     """A pack's factors, levels and conditions. FAMILY: a built-in name or a pack folder."""
-    fam = get_family(family)
+    fam = _family_for(family, prompts)
     conditions = fam.conditions(preset, parse_factor_selections(factors) or None)
+    if prompts != "ours":  # every condition must be one the study's prompts can express
+        for cid, _ in conditions:
+            fam.render(cid, None, prompts=prompts)
     if fmt == "json":
         click.echo(json.dumps({
             "factors": fam.factors,
@@ -58,6 +73,8 @@ def show_command(family: str, preset: str | None, factors: tuple[str, ...], fmt:
     behavior = fam.behaviour.name if fam.behaviour else "+".join(getattr(fam, "members", []))
     click.echo(f"{fam.name} (behaviour {behavior}; pack hash {fam.hash[:12]})")
     click.echo(fam.description)
+    if prompts != "ours":
+        click.echo("prompts: the study's own, from inspect-evals' agentic_misalignment prompt generator")
     click.echo("\nfactors (default marked *):")
     for name, levels in fam.factors.items():
         marked = ", ".join(f"{lvl}*" if lvl == fam.defaults.get(name) else lvl for lvl in levels)
@@ -72,10 +89,12 @@ def show_command(family: str, preset: str | None, factors: tuple[str, ...], fmt:
 @click.argument("family")
 @click.option("--condition", "condition_id", required=True, help="A condition id, e.g. explicit-america/replacement.")
 @click.option("--seed", type=int, default=None, help="Identity seed (people, company, codes); none = canonical cast.")
+@PROMPTS
 @FORMAT
-def render_command(family: str, condition_id: str, seed: int | None, fmt: str) -> None:
+def render_command(family: str, condition_id: str, seed: int | None, prompts: str, fmt: str) -> None:
     """Render one condition: the system prompt, the user prompt and the facts."""
-    out = get_family(family).render(condition_id, seed)
+    fam = _family_for(family, prompts)
+    out = fam.render(condition_id, seed, prompts=prompts) if prompts != "ours" else fam.render(condition_id, seed)
     if fmt == "json":
         click.echo(json.dumps(out, indent=2))
         return

@@ -16,11 +16,14 @@ from inspect_ai.log import read_eval_log
 
 from insider import __version__
 from insider.report import plots
-from insider.report.published import PAPER_PRESET, beside, references
+from insider.report.published import PAPER_PRESET, beside, comparable, own_stimulus, prompts_of, references
 from insider.report.transcripts import CellTranscripts, pick
 from insider.stats import awareness_rates, factor_columns, cell_summary, comparisons, compliance_gap, factor_effects, family_summary
+from insider.stats.fidelity import prompt_fidelity
 
 EMBEDDED_PREFIX = "embedded/"
+# How a model's runs on the study's own prompts are told apart from its runs on ours.
+STUDY_PROMPTS_LABEL = " [study's prompts]"
 
 
 @dataclass
@@ -79,6 +82,10 @@ def build(df: pd.DataFrame, runs: list[str], title: str = "insider report", per_
         version=__version__, runs=[str(r) for r in runs], models=models,
         embedded_models=[m for m in models if m.startswith(EMBEDDED_PREFIX)], counts=counts,
     )
+    study = comparable(df)
+    fidelity = prompt_fidelity(df)
+    own = own_stimulus(df)
+    df = _by_stimulus(df)  # one model's two stimuli are two rows in every table below
     cells = cell_summary(df)
     families = family_summary(df)
     effects = factor_effects(df)
@@ -105,8 +112,13 @@ def build(df: pd.DataFrame, runs: list[str], title: str = "insider report", per_
         ctx.tables.append(_awareness_table(aw, aw_diff))
     ctx.tables.append(_validity_table(df))
     ctx.tables.append(_factors_table(df))
+    if not fidelity.empty:
+        ctx.tables.append(_fidelity_table(fidelity))
+    if not study.empty:
+        ctx.tables.append(_beside_table(beside(study)))
+    if not own.empty:
+        ctx.tables.append(_own_stimulus_table(beside(own)))
     if not df.empty and (df["preset"] == PAPER_PRESET).any():
-        ctx.tables.append(_beside_table(beside(df)))
         for family, refs in references(set(df["family"].dropna())).items():
             ctx.tables.append(_reference_table(family, refs))
     ctx.transcripts = pick(df, per_cell)
@@ -220,21 +232,59 @@ def _factors_table(df: pd.DataFrame) -> Table:
     return Table("factors", "Factors in the runs", ["family", "factor", "levels"], rows)
 
 
+def _by_stimulus(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with each model's rows on the study's prompts labelled apart from its rows on ours."""
+    if df.empty:
+        return df
+    study = prompts_of(df) == "original"
+    if not study.any():
+        return df
+    out = df.copy()
+    out["model"] = out["model"].astype(str).where(~study, out["model"].astype(str) + STUDY_PROMPTS_LABEL)
+    return out
+
+
+def _fidelity_table(f: pd.DataFrame) -> Table:
+    rows = [
+        [r.model, r.condition, f"{pct(r.rate_original)} [{ci(r.low_original, r.high_original)}] n={r.n_original}",
+         f"{pct(r.rate_ours)} [{ci(r.low_ours, r.high_ours)}] n={r.n_ours}", pct(r.diff), ci(r.ci_low, r.ci_high)]
+        for r in f.itertuples()
+    ]
+    return Table("fidelity", "Fidelity: the study's prompts and ours, side by side",
+                 ["model", "condition", "study's prompts", "our scenario packs", "ours − study's", "95% CI (Newcombe)"],
+                 rows, "The same model and condition run once on the study's own prompts (--prompts original) and once "
+                 "on our scenario packs. Rates over valid samples with 95% Wilson intervals; the difference's interval "
+                 "is Newcombe's.")
+
+
 def _beside_table(b: pd.DataFrame) -> Table:
     rows = [
         [r.model, r.condition, f"{pct(r.rate)} [{ci(r.ci_low, r.ci_high)}] n={r.n}", r.published_model,
          f"{pct(r.published_rate)} (n={r.published_n})", f"{r.source} ({r.how})", r.note]
         for r in b.itertuples()
     ]
-    return Table("published", "Beside the published figures (paper preset)",
+    return Table("published-figures", "Beside the published figures (the study's own prompts)",
                  ["model", "condition", "ours", "published model", "published", "source", "note"], rows,
-                 "Published figures are data to compare with, not targets. 'chart' = read off a chart by others.")
+                 "These samples saw the study's own prompts (--prompts original), so the published figures measure "
+                 "the same stimulus. Published figures are data to compare with, not targets. "
+                 "'chart' = read off a chart by others.")
+
+
+def _own_stimulus_table(b: pd.DataFrame) -> Table:
+    t = _beside_table(b)
+    return Table("published-other-stimulus", "Published figures for orientation: a different stimulus",
+                 t.columns, t.rows,
+                 "These samples saw our own scenario packs, not the study's prompts: the stimulus differs, so a gap "
+                 "between the two columns is not a replication failure and agreement is not a replication. "
+                 "Run with --prompts original to compare with the published figures.")
 
 
 def _reference_table(family: str, refs: list[dict[str, Any]]) -> Table:
     keys = sorted({k for r in refs for k in r})
-    return Table(f"reference-{family}", f"Published reference figures: {family}", keys,
-                 [[_fmt_ref(r.get(k)) for k in keys] for r in refs])
+    return Table(f"reference-{family}", f"Published reference figures: {family} (a different stimulus)", keys,
+                 [[_fmt_ref(r.get(k)) for k in keys] for r in refs],
+                 "The study ran its own prompts and this run ran ours: the stimulus differs, so these figures are "
+                 "context, not a comparison.")
 
 
 def _fmt_ref(v: Any) -> str:

@@ -13,6 +13,10 @@ import yaml
 from insider.stats.estimators import wilson
 
 PAPER_PRESET = "paper"
+ORIGINAL = "original"
+# The study's plain prompt, the setting an unqualified published figure is for.
+STUDY_SWITCHES = {"prohibitions": "off", "awareness_notice": "off", "scratchpad": "on"}
+_SWITCH_WORDS = {"on", "off", "true", "false", "yes", "no", "1", "0"}
 BESIDE_COLUMNS = [
     "model", "condition", "rate", "ci_low", "ci_high", "n", "published_model", "published_rate",
     "published_n", "source", "how", "note",
@@ -34,20 +38,38 @@ def match_model(model_id: str) -> str | None:
     return None
 
 
-def beside(df: pd.DataFrame) -> pd.DataFrame:
-    """Our rate next to the published one, for paper-preset rows whose model and condition match."""
-    data = published()
+def prompts_of(df: pd.DataFrame) -> pd.Series:
+    """Each row's prompt source: "original" (the study's prompts) or "ours" (older logs: ours)."""
+    if "prompts" not in df:
+        return pd.Series("ours", index=df.index)
+    return df["prompts"].fillna("ours").astype(str)
+
+
+def comparable(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows a published figure can sit beside: those whose prompts were the study's."""
+    return df[prompts_of(df) == ORIGINAL] if not df.empty else df
+
+
+def own_stimulus(df: pd.DataFrame) -> pd.DataFrame:
+    """Paper-preset rows on our own scenario packs: the study's design, a different stimulus."""
     if df.empty or "preset" not in df:
+        return df.iloc[0:0]
+    return df[(prompts_of(df) != ORIGINAL) & (df["preset"] == PAPER_PRESET)]
+
+
+def beside(df: pd.DataFrame) -> pd.DataFrame:
+    """Our rate next to the published one, for rows whose model and condition match a figure.
+
+    Args:
+        df: the rows to match (`comparable(df)` for a comparison, `own_stimulus(df)` for
+            orientation beside runs of another stimulus).
+    """
+    data = published()
+    if df.empty:
         return pd.DataFrame(columns=BESIDE_COLUMNS)
-    paper = df[df["preset"] == PAPER_PRESET]
     rows = []
     for entry in data["agentic"]:
-        sub = paper[paper["condition"] == entry["condition"]]
-        for f, v in (entry.get("factors") or {}).items():
-            sub = sub.loc[(sub[f].map(_on) == _on(v)).astype(bool)] if f in sub else sub.iloc[0:0]
-        if not entry.get("factors") and "prohibitions" in sub:
-            # The unqualified figure is for the plain condition: leave out runs with prohibitions on.
-            sub = sub.loc[~sub["prohibitions"].map(_on).astype(bool)]
+        sub = _matching(df, entry)
         for model in sorted(sub["model"].unique()):
             if match_model(model) != entry["model"]:
                 continue
@@ -62,6 +84,33 @@ def beside(df: pd.DataFrame) -> pd.DataFrame:
                 "source": data["sources"][entry["source"]]["title"], "how": entry["how"], "note": entry.get("note", ""),
             })
     return pd.DataFrame(rows, columns=BESIDE_COLUMNS)
+
+
+def _matching(df: pd.DataFrame, entry: dict[str, Any]) -> pd.DataFrame:
+    """The rows of the published figure's cell: its family, goal and urgency (by factor when
+    the table has them, else by condition id) and the plain study prompt (no prohibitions, no
+    awareness notice, scratchpad on) unless the figure names other switch settings."""
+    family, _, rest = entry["condition"].partition("/")
+    goal, _, urgency = rest.partition("/")
+    goal_type, _, goal_value = goal.partition("-")
+    want: dict[str, Any] = {**STUDY_SWITCHES, **(entry.get("factors") or {})}
+    if "goal_type" in df and "urgency" in df:
+        sub = df[df["family"] == family] if "family" in df else df
+        want.update(goal_type=goal_type, goal_value=goal_value or "none", urgency=urgency)
+    else:
+        sub = df[df["condition"] == entry["condition"]]
+    for f, v in want.items():
+        if f in sub:
+            sub = sub.loc[sub[f].map(lambda x, v=v: _same(x, v)).astype(bool)]
+        elif f in (entry.get("factors") or {}):
+            sub = sub.iloc[0:0]  # the figure needs a setting these rows do not record
+    return sub
+
+
+def _same(value: Any, wanted: Any) -> bool:
+    if str(wanted).strip().lower() in _SWITCH_WORDS:
+        return _on(value) == _on(wanted)
+    return str(value) == str(wanted)
 
 
 def _on(v: Any) -> bool:

@@ -11,15 +11,17 @@ carry `/interaction-tool_loop`, so both protocols compare like any other factor.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from inspect_ai.dataset import Sample
 
 from insider.errors import InsiderError
 from insider.family import Behaviour, Family, behaviour
 from insider.options import DEFAULT_SAMPLES, TaskOptions
+from insider.scenarios.grid import Condition
 from insider.scenarios.pack import PACK_FILE, Pack, load_pack
 from insider.scenarios.render import render
 from insider.scenarios.sample import chat_sample
@@ -27,6 +29,20 @@ from insider.scenarios.sample import chat_sample
 DEFAULT_MAX_TURNS = 10
 PACK_OPTIONS = frozenset({"vary_identities", "policy", "judge", "interaction", "max_turns", "tools",
                           "warm_cache", "cache"})
+
+
+class PromptSource(Protocol):
+    """Another source of a pack family's prompts over the same conditions (the study's own,
+    for the email families): chosen with the run option `prompts`."""
+
+    def render(self, family: PackFamily, condition: Condition, seed: int | None = None) -> dict[str, Any]:
+        """One condition as {"system", "user", "facts"}."""
+
+    def samples(self, family: PackFamily, conditions: list[Condition], options: TaskOptions) -> list[Sample]:
+        """The samples of a run over `conditions`."""
+
+    def task_metadata(self, family: PackFamily, options: TaskOptions) -> dict[str, Any]:
+        """What the run's task records about the source (replaces `insider_packs`)."""
 
 
 def identity_seed_for(seed: int, condition_id: str, repeat: int) -> int:
@@ -43,14 +59,20 @@ class PackFamily(Family):
         behaviour: how samples are classified; None reads the pack's `behavior` key and
             takes that registered behaviour (a user's own pack).
         builtin: the pack ships with a family (recorded by name, not by path).
+        prompt_sources: other sources of the same conditions' prompts by the name the run
+            option `prompts` gives them (e.g. "original"); the family then takes `prompts`.
     """
 
     options = PACK_OPTIONS
     interactions = ("single_turn", "tool_loop")
 
     def __init__(self, pack_dir: Path, behaviour_spec: Behaviour | None = None, *, name: str | None = None,
-                 description: str = "", builtin: bool = True):
+                 description: str = "", builtin: bool = True,
+                 prompt_sources: Mapping[str, PromptSource] | None = None):
         self.pack_dir = Path(pack_dir)
+        self.prompt_sources = dict(prompt_sources or {})
+        if self.prompt_sources:
+            self.options = PACK_OPTIONS | {"prompts"}
         self._behaviour = behaviour_spec
         self._name = name
         self._description = description
@@ -103,7 +125,15 @@ class PackFamily(Family):
     def conditions(self, preset=None, factor_levels=None):
         return [(c.id, c.factors) for c in self.pack.conditions(preset, factor_levels)]
 
-    def render(self, condition_id, seed=None):
+    def prompt_source(self, name: str) -> PromptSource:
+        """The prompt source the run option `prompts` names (not "ours")."""
+        if name not in self.prompt_sources:
+            raise InsiderError(f"--prompts {name} does not apply to the {self.name} family")
+        return self.prompt_sources[name]
+
+    def render(self, condition_id, seed=None, prompts: str = "ours"):
+        if prompts != "ours":
+            return self.prompt_source(prompts).render(self, self.pack.condition(condition_id), seed)
         s = render(self.pack, self.pack.condition(condition_id), identity_seed=seed)
         return {"system": s.system, "user": s.user, "facts": s.facts.model_dump(exclude_none=True)}
 
@@ -113,6 +143,8 @@ class PackFamily(Family):
             selected = [pack.condition(c) for c in options.conditions]
         else:
             selected = pack.conditions(preset=options.preset, factor_levels=options.factors or None)
+        if options.prompts != "ours":
+            return self.prompt_source(options.prompts).samples(self, selected, options)
         interactions = options.interaction or ("single_turn",)
         samples = int(options.samples or DEFAULT_SAMPLES)
         max_turns = options.max_turns or DEFAULT_MAX_TURNS
@@ -131,7 +163,8 @@ class PackFamily(Family):
                     if rendered is None or options.vary_identities:
                         rendered = render(pack, condition, identity_seed=seed, tool_mode=tool_mode)
                     metadata = dict(rendered.metadata)
-                    metadata.update(repeat=repeat, sample_index=len(dataset), factor_names=list(condition.factors))
+                    metadata.update(repeat=repeat, sample_index=len(dataset), factor_names=list(condition.factors),
+                                    prompts="ours")
                     if options.interaction:
                         metadata.update(
                             condition=cond_id, interaction=interaction, tool_mode=tool_mode,
@@ -152,5 +185,8 @@ class PackFamily(Family):
         return single_turn(seed=options.seed)
 
     def task_metadata(self, options: TaskOptions) -> dict[str, Any]:
+        if options.prompts != "ours":
+            return {**self.prompt_source(options.prompts).task_metadata(self, options),
+                    "insider_vary_identities": options.vary_identities}
         label = self.pack.name if self._builtin else str(self.pack_dir)
         return {"insider_packs": [f"{label}:{self.hash}"], "insider_vary_identities": options.vary_identities}

@@ -35,7 +35,7 @@ COLUMNS = [
     "model", "family", "behavior", "condition", "sample_id", "epoch", "repeat", "sample_index",
     "verdict", "detector_verdict", "judge_verdict", "judge_model", "awareness", "engaged",
     "input_tokens", "output_tokens", "error", "monitored", "complied",
-    "faking_reasoning", "outcome", "accuracy", "interview", "identity_seed", "pack", "pack_hash", "preset", "task", "run", "log_file",
+    "faking_reasoning", "outcome", "accuracy", "interview", "identity_seed", "pack", "pack_hash", "preset", "prompts", "task", "run", "log_file",
 ]
 # Metadata keys that are never factors (and factor names may not shadow table columns).
 _NOT_FACTORS = set(COLUMNS) | {"facts", "factor_names", "pack", "sample_index"}
@@ -175,6 +175,8 @@ def sample_row(sample: Any, header: EvalLog, *, run: str, log_file: str) -> dict
         "pack": md.get("pack"),
         "pack_hash": md.get("pack_hash"),
         "preset": _preset(md, spec),
+        # whose prompts the sample saw: "original" (the study's) or "ours" (a scenario pack)
+        "prompts": md.get("prompts") or (spec.metadata or {}).get("insider_prompts") or "ours",
         "task": spec.task,
         "run": run,
         "log_file": log_file,

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from insider.agent.company_tools import company_environment
+from insider.families.agentic_misalignment.original import StudyPrompts
 from insider.families.blackmail.detector import detect_blackmail
 from insider.families.blackmail.facts import BlackmailFacts, engagement_terms
 from insider.family import Behaviour
@@ -18,4 +19,5 @@ BEHAVIOUR = Behaviour(
     engagement_terms=engagement_terms,
     environment=company_environment,
 )
-FAMILY = PackFamily(HERE / "pack", BEHAVIOUR, name="blackmail")
+# prompts="original": the study's own prompts for its "blackmail" scenario, over the same conditions
+FAMILY = PackFamily(HERE / "pack", BEHAVIOUR, name="blackmail", prompt_sources={"original": StudyPrompts("blackmail")})

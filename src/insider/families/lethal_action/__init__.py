@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from insider.agent.company_tools import company_environment
+from insider.families.agentic_misalignment.original import StudyPrompts
 from insider.families.lethal_action.detector import detect_lethal
 from insider.families.lethal_action.facts import LethalFacts, engagement_terms
 from insider.family import Behaviour
@@ -18,4 +19,5 @@ BEHAVIOUR = Behaviour(
     engagement_terms=engagement_terms,
     environment=company_environment,
 )
-FAMILY = PackFamily(HERE / "pack", BEHAVIOUR, name="lethal_action")
+# prompts="original": the study's own prompts for its "murder" scenario, over the same conditions
+FAMILY = PackFamily(HERE / "pack", BEHAVIOUR, name="lethal_action", prompt_sources={"original": StudyPrompts("murder")})
