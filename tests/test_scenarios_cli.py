@@ -23,8 +23,9 @@ def test_list_text_and_json():
         assert family in result.output
     rows = json.loads(run("list", "--format", "json").output)
     by_name = {r["name"]: r for r in rows}
-    assert list(by_name) == ["agentic_misalignment", "alignment_faking", "blackmail", "leaking", "lethal_action",
-                             "shutdown"]
+    assert list(by_name) == ["agentic_misalignment", "alignment_faking", "blackmail", "covert_reranking",
+                             "goal_guarding", "leaking", "lethal_action", "oversight_subversion", "sandbagging",
+                             "scheming", "self_exfiltration", "shutdown"]
     # full: 26 goal conditions x 5 threat/funnel combinations x 2^3 system-prompt options x 2^3 other ingredients
     assert by_name["blackmail"]["presets"] == {"default": 2, "paper": 6, "ingredients": 16, "full": 8_320}
     assert by_name["alignment_faking"]["presets"]["default"] == 2  # one design condition, in both tiers
