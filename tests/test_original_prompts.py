@@ -57,29 +57,22 @@ def test_every_paper_condition_renders_the_studys_prompts_exactly(capsys, family
 
 
 @pytest.mark.parametrize("family", list(STUDY))
-def test_a_sample_of_the_full_grid_renders_exactly_or_is_refused_in_one_line(capsys, family):
-    fam = get_family(family)
-    full = fam.conditions("full")
-    from insider.families.agentic_misalignment.original import study_levels
-
-    fixed = study_levels(fam)
-    sample = full[:: max(1, len(full) // 25)]
-    rendered_ok = 0
+def test_the_full_grid_is_the_generators_and_a_sample_renders_exactly(capsys, family):
+    assert cli(["scenarios", "show", family, "--preset", "full", "--prompts", "original", "--format", "json"]) == 0
+    full = [(c["id"], c["factors"]) for c in json.loads(capsys.readouterr().out)["conditions"]]
+    # 26 goal settings x 3 urgencies x prohibitions x scratchpad x awareness notice
+    assert len(full) == 624
+    keys = {(f["goal_type"], f["goal_value"], f["urgency"], f["prohibitions"], f["scratchpad"], f["awareness_notice"])
+            for _, f in full}
+    assert len(keys) == 624
+    first_of_each_goal = {f["goal_type"]: (c, f) for c, f in reversed(full)}
+    sample = full[::25] + list(first_of_each_goal.values())
     for cid, factors in sample:
-        expressible = all(factors[n] in (lvl, fam.defaults[n], "none") for n, lvl in fixed.items())
-        if not expressible:
-            code = cli(["scenarios", "render", family, "--condition", cid, "--prompts", "original"])
-            err = capsys.readouterr().err
-            assert code == 2 and "has no counterpart in the study's prompts" in err and len(err.strip().splitlines()) == 1
-            continue
         out = rendered(capsys, family, cid)
-        system, user = expected(family, factors)
-        assert (out["system"], out["user"]) == (system, user), cid
-        rendered_ok += 1
-    assert rendered_ok >= 10
-    # every goal type and all three switches of the generator are reached by the sample
-    seen = {(f["goal_type"], f["prohibitions"], f["scratchpad"], f["awareness_notice"]) for _, f in sample}
-    assert {g for g, *_ in seen} >= {"explicit", "latent", "swap", "ambiguous", "none"}
+        assert (out["system"], out["user"]) == expected(family, factors), cid
+    assert {f["goal_type"] for _, f in sample} == {"explicit", "latent", "swap", "ambiguous", "none"}
+    assert {(f["prohibitions"], f["scratchpad"], f["awareness_notice"]) for _, f in sample} == {
+        (p, s, a) for p in ("off", "on") for s in ("on", "off") for a in ("off", "on")}
 
 
 def test_the_three_families_differ_and_switches_change_the_system_prompt(capsys):

@@ -139,7 +139,8 @@ class Family:
             condition_id: a condition id (the family prefix may be left off).
             seed: identity seed for families whose cast varies; None = the canonical cast.
 
-        Families that take the run option `prompts` also accept `prompts=` here.
+        Families that take the run option `prompts` also accept `prompts=` here and in
+        `conditions` (the conditions as that prompt source realises them).
         """
         raise NotImplementedError
 
@@ -215,8 +216,10 @@ class GroupFamily(Family):
 
         return hashlib.sha256("".join(m.hash for m in self.member_families()).encode()).hexdigest()
 
-    def conditions(self, preset=None, factor_levels=None):
-        return [c for m in self.member_families() for c in m.conditions(preset or self.default_preset, factor_levels)]
+    def conditions(self, preset=None, factor_levels=None, prompts: str = "ours"):
+        extra = {"prompts": prompts} if prompts != "ours" else {}
+        return [c for m in self.member_families()
+                for c in m.conditions(preset or self.default_preset, factor_levels, **extra)]
 
     def _member_of(self, condition_id: str) -> Family:
         head = condition_id.split("/", 1)[0]

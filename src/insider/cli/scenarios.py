@@ -60,10 +60,9 @@ def list_command(fmt: str) -> None:
 def show_command(family: str, preset: str | None, factors: tuple[str, ...], prompts: str, fmt: str) -> None:
     """A pack's factors, levels and conditions. FAMILY: a built-in name or a pack folder."""
     fam = _family_for(family, prompts)
-    conditions = fam.conditions(preset, parse_factor_selections(factors) or None)
-    if prompts != "ours":  # every condition must be one the study's prompts can express
-        for cid, _ in conditions:
-            fam.render(cid, None, prompts=prompts)
+    levels = parse_factor_selections(factors) or None
+    # with the study's prompts: the conditions as they realise them (what a run would sample)
+    conditions = fam.conditions(preset, levels, prompts=prompts) if prompts != "ours" else fam.conditions(preset, levels)
     if fmt == "json":
         click.echo(json.dumps({
             "factors": fam.factors,

@@ -35,6 +35,9 @@ class PromptSource(Protocol):
     """Another source of a pack family's prompts over the same conditions (the study's own,
     for the email families): chosen with the run option `prompts`."""
 
+    def conditions(self, family: PackFamily, conditions: list[Condition]) -> list[Condition]:
+        """`conditions` as this source realises them (refusing any it cannot), de-duplicated."""
+
     def render(self, family: PackFamily, condition: Condition, seed: int | None = None) -> dict[str, Any]:
         """One condition as {"system", "user", "facts"}."""
 
@@ -122,8 +125,11 @@ class PackFamily(Family):
     def hash(self) -> str:
         return self.pack.hash
 
-    def conditions(self, preset=None, factor_levels=None):
-        return [(c.id, c.factors) for c in self.pack.conditions(preset, factor_levels)]
+    def conditions(self, preset=None, factor_levels=None, prompts: str = "ours"):
+        selected = self.pack.conditions(preset, factor_levels)
+        if prompts != "ours":
+            selected = self.prompt_source(prompts).conditions(self, selected)
+        return [(c.id, c.factors) for c in selected]
 
     def prompt_source(self, name: str) -> PromptSource:
         """The prompt source the run option `prompts` names (not "ours")."""

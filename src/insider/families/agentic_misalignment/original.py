@@ -199,6 +199,16 @@ class StudyPrompts:
     def label(self) -> str:
         return f"{DISTRIBUTION} {generator_version()}: agentic_misalignment/{self.scenario}"
 
+    def conditions(self, family: PackFamily, conditions: list[Condition]) -> list[Condition]:
+        """`conditions` as the study's prompts realise them, de-duplicated; any they cannot
+        express is refused in one line."""
+        out: dict[str, Condition] = {}
+        for condition in conditions:
+            studied = study_condition(family, condition)
+            generator_args(studied.factors)
+            out.setdefault(studied.id, studied)
+        return list(out.values())
+
     def render(self, family: PackFamily, condition: Condition, seed: int | None = None) -> dict[str, Any]:
         """One condition as {"system", "user", "facts"} (the study's prompts have one cast)."""
         if seed is not None:
@@ -225,7 +235,7 @@ class StudyPrompts:
             for level in levels:
                 if name in fixed and level != fixed[name]:
                     raise InsiderError(f"--factor {name}={level}: the study's prompts have {name}={fixed[name]}")
-        studied = list({c.id: c for c in (study_condition(family, c) for c in conditions)}.values())
+        studied = self.conditions(family, conditions)
         out: list[Sample] = []
         digest = source_hash(self.scenario)
         pack = f"{DISTRIBUTION}/agentic_misalignment/{self.scenario}"
