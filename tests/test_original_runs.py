@@ -141,3 +141,18 @@ def test_fidelity_difference_and_interval(tmp_path):
     diff, low, high = newcombe(3, 10, 9, 10)
     assert row["diff"] == pytest.approx(-0.6) and (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
     assert high < 0  # 3/10 against 9/10 is a difference Newcombe's interval excludes 0 for
+
+
+def test_report_over_an_original_run_and_an_own_pack_run_of_one_model(tmp_path, capsys):
+    cond = paper_condition("blackmail")
+    replay = tmp_path / "model.jsonl"
+    replay.write_text(json.dumps({"response": COERCIVE}) + "\n")
+    for prompts in ("original", "ours"):
+        assert cli(["run", "--family", "blackmail", "--prompts", prompts, "--conditions", cond, "--samples", "2",
+                    "--model", f"replay/{replay}", "--out", str(tmp_path / prompts), "--display", "none"]) == 0
+    out = tmp_path / "report.html"
+    assert cli(["report", str(tmp_path / "original"), str(tmp_path / "ours"), "--out", str(out)]) == 0
+    html = out.read_text()
+    section = html.split('id="fidelity"')[1].split("</section>")[0]
+    assert cond in section and "100.0% [" in section  # the study's executive is blackmailed in its own inbox
+    assert 'id="published-figures"' in html
