@@ -1,7 +1,9 @@
 """A few transcripts per cell, read back from the log on demand (the table holds none).
 
 The text is model output: untrusted. It leaves here as plain strings; the HTML template
-escapes it (autoescape) and the Markdown writer fences it.
+escapes it (autoescape) and the Markdown writer fences it. A message's native reasoning
+(`ContentReasoning` parts, which `message.text` leaves out) is kept apart from its text, so
+the report can show it collapsed beside the message.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from inspect_ai.log import read_eval_log_sample
+
+from insider.judge.reasoning import reasoning_of
 
 MAX_CHARS = 20_000  # per message: a runaway generation should not bloat the report
 # Harmful samples are the ones a reader wants to see first, then failures, then the rest.
@@ -20,6 +24,7 @@ _ORDER = {"harmful": 0, "error": 1, "invalid": 2, "benign": 3}
 class Message:
     role: str
     text: str
+    reasoning: str = ""  # native reasoning returned apart from the text; "" when there is none
 
 
 @dataclass
@@ -37,12 +42,19 @@ class CellTranscripts:
     transcripts: list[Transcript]
 
 
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_CHARS else text[:MAX_CHARS] + f"\n[... {len(text) - MAX_CHARS} more characters]"
+
+
 def _text(message) -> str:
     parts = [message.text or ""]
     for call in getattr(message, "tool_calls", None) or []:
         parts.append(f"[tool call] {call.function}({call.arguments})")
-    text = "\n".join(p for p in parts if p)
-    return text if len(text) <= MAX_CHARS else text[:MAX_CHARS] + f"\n[... {len(text) - MAX_CHARS} more characters]"
+    return _cut("\n".join(p for p in parts if p))
+
+
+def _message(m) -> Message:
+    return Message(m.role, _text(m), _cut(reasoning_of(m)))
 
 
 def read_transcript(log_file: str, sample_id: str, epoch: int) -> list[Message]:
@@ -53,7 +65,7 @@ def read_transcript(log_file: str, sample_id: str, epoch: int) -> list[Message]:
         if not sample_id.isdigit():
             raise
         sample = read_eval_log_sample(log_file, id=int(sample_id), **kwargs)  # the table keeps ids as text
-    return [Message(m.role, _text(m)) for m in sample.messages]
+    return [_message(m) for m in sample.messages]
 
 
 def pick(df: pd.DataFrame, per_cell: int = 3) -> list[CellTranscripts]:
