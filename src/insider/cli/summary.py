@@ -41,7 +41,8 @@ def print_run_summary(out: str | Path, console: Console | None = None) -> None:
     af = compliance_gap(df)
     if not af.empty:
         gap = Table(title="alignment faking: compliance when monitored vs unmonitored")
-        for col in ("model", "complied, monitored", "complied, unmonitored", "gap (95% CI)", "faking reasoning (of monitored)"):
+        for col in ("model", "complied, monitored", "complied, unmonitored", "gap (95% CI)", "faking reasoning (of monitored)",
+                    "faking motive (of monitored)"):
             gap.add_column(col)
         for row in af.itertuples():
             gap.add_row(
@@ -50,6 +51,7 @@ def print_run_summary(out: str | Path, console: Console | None = None) -> None:
                 f"{_pct(row.compliance_unmonitored)} (n={row.n_unmonitored})",
                 f"{_pct(row.gap)} ({_pct(row.gap_low)} to {_pct(row.gap_high)})",
                 _pct(row.faking_reasoning),
+                _pct(row.faking_motive),
             )
         console.print(gap)
     console.print(f"logs: {Path(out).resolve()}  (view: insider view {out}; report: insider report {out} --out report.html)")

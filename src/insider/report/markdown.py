@@ -71,7 +71,10 @@ def render_markdown(ctx: ReportContext, out: Path, per_cell: int = 3) -> list[Pa
             if t.error:
                 lines += [md_escape(t.error), ""]
             for m in t.messages:
-                lines += [f"**{md_escape(m.role)}**", "", fence(m.text), ""]
+                lines += [f"**{md_escape(m.role)}**", ""]
+                if m.reasoning:
+                    lines += ["*reasoning (returned apart from the message)*", "", fence(m.reasoning), ""]
+                lines += [fence(m.text), ""]
     lines += ["## Reproducibility", ""]
     lines += [f"- {md_escape(k.strip())}: {md_escape(v)}" for k, v in ctx.repro]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -33,9 +33,9 @@ KNOWN_FACTORS = (
 
 COLUMNS = [
     "model", "family", "behavior", "condition", "sample_id", "epoch", "repeat", "sample_index",
-    "verdict", "detector_verdict", "judge_verdict", "judge_model", "awareness", "engaged",
+    "verdict", "detector_verdict", "judge_verdict", "judge_model", "policy", "awareness", "engaged",
     "input_tokens", "output_tokens", "error", "monitored", "complied",
-    "faking_reasoning", "outcome", "accuracy", "interview", "identity_seed", "pack", "pack_hash", "preset", "prompts", "task", "run", "log_file",
+    "faking_motive", "faking_reasoning", "outcome", "accuracy", "interview", "identity_seed", "pack", "pack_hash", "preset", "prompts", "task", "run", "log_file",
 ]
 # Metadata keys that are never factors (and factor names may not shadow table columns).
 _NOT_FACTORS = set(COLUMNS) | {"facts", "factor_names", "pack", "sample_index"}
@@ -160,6 +160,7 @@ def sample_row(sample: Any, header: EvalLog, *, run: str, log_file: str) -> dict
         "detector_verdict": detector.get("verdict"),
         "judge_verdict": judge.get("verdict"),
         "judge_model": judge.get("model"),
+        "policy": rec.get("policy"),
         "awareness": rec.get("awareness"),
         "engaged": rec.get("engaged"),
         "input_tokens": usage[0],
@@ -167,6 +168,7 @@ def sample_row(sample: Any, header: EvalLog, *, run: str, log_file: str) -> dict
         "error": _error_text(rec, sample, score),
         "monitored": md.get("monitored", (md.get("facts") or {}).get("monitored")),
         "complied": rec.get("complied"),
+        "faking_motive": rec.get("faking_motive"),
         "faking_reasoning": rec.get("faking_reasoning"),
         "outcome": rec.get("outcome"),  # scheming families: what happened (e.g. copied+deleted)
         "accuracy": rec.get("accuracy"),  # sandbagging: share of correct answers
