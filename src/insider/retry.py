@@ -42,6 +42,32 @@ def prune_crashed_attempts(out: str) -> list[str]:
     return removed
 
 
+def set_aside_corrupt_logs(log_dir: str | Path) -> list[str]:
+    """Rename each damaged `.eval` under `log_dir` to `<name>.corrupt`; return the new names.
+
+    A log cut short by a killed process, with flipped bits, empty or not a zip at all cannot
+    be resumed or read, and Inspect stops on it; set aside (not deleted) it stays there for a
+    human to look at while the run resumes without it and re-runs its samples.
+    """
+    from insider.stats.results import log_problem
+
+    moved = []
+    root = Path(log_dir)
+    if not root.is_dir():
+        return moved
+    for path in sorted(root.rglob("*.eval")):
+        if not path.is_file() or path.is_symlink() or log_problem(path, verify=True) is None:
+            continue
+        target = path.with_name(path.name + ".corrupt")
+        n = 1
+        while target.exists():
+            n += 1
+            target = path.with_name(f"{path.name}.{n}.corrupt")
+        path.rename(target)
+        moved.append(str(target))
+    return moved
+
+
 def error_sample_ids(log_file: str) -> list[str]:
     """Ids of the samples Inspect recorded as failed in one log."""
     from inspect_ai.log import read_eval_log_sample_summaries

@@ -10,6 +10,7 @@ import json
 
 import click
 
+from insider.cli.terminal import escape
 from insider.family import family_names, get_family
 from insider.options import PROMPT_SOURCES, TaskOptions, parse_factor_selections
 
@@ -47,8 +48,8 @@ def list_command(fmt: str) -> None:
         return
     for row in rows:
         counts = ", ".join(f"{p} {n}" for p, n in row["presets"].items())
-        click.echo(f"{row['name']:<15} {row['behavior']:<14} conditions: {counts}")
-        click.echo(f"{'':<15} {row['description']}")
+        click.echo(escape(f"{row['name']:<15} {row['behavior']:<14} conditions: {counts}"))
+        click.echo(escape(f"{'':<15} {row['description']}"))
 
 
 @command.command("show")
@@ -70,18 +71,18 @@ def show_command(family: str, preset: str | None, factors: tuple[str, ...], prom
         }, indent=2))
         return
     behavior = fam.behaviour.name if fam.behaviour else "+".join(getattr(fam, "members", []))
-    click.echo(f"{fam.name} (behaviour {behavior}; pack hash {fam.hash[:12]})")
-    click.echo(fam.description)
+    click.echo(escape(f"{fam.name} (behaviour {behavior}; pack hash {fam.hash[:12]})"))
+    click.echo(escape(fam.description))
     if prompts != "ours":
         click.echo("prompts: the study's own, from inspect-evals' agentic_misalignment prompt generator")
     click.echo("\nfactors (default marked *):")
     for name, levels in fam.factors.items():
         marked = ", ".join(f"{lvl}*" if lvl == fam.defaults.get(name) else lvl for lvl in levels)
-        click.echo(f"  {name:<22} {marked}")
-    click.echo(f"\npresets: {', '.join(fam.presets)}")
-    click.echo(f"\nconditions ({preset or 'default'}: {len(conditions)}):")
+        click.echo(escape(f"  {name:<22} {marked}"))
+    click.echo(escape(f"\npresets: {', '.join(fam.presets)}"))
+    click.echo(escape(f"\nconditions ({preset or 'default'}: {len(conditions)}):"))
     for cid, _ in conditions:
-        click.echo(f"  {cid}")
+        click.echo(escape(f"  {cid}"))
 
 
 @command.command("render")
@@ -97,10 +98,10 @@ def render_command(family: str, condition_id: str, seed: int | None, prompts: st
     if fmt == "json":
         click.echo(json.dumps(out, indent=2))
         return
-    click.echo(f"=== {condition_id} (identity seed {seed}) ===\n")
+    click.echo(escape(f"=== {condition_id} (identity seed {seed}) ===\n"))
     click.echo("--- system ---")
-    click.echo(out["system"])
+    click.echo(escape(out["system"]))
     click.echo("\n--- user ---")
-    click.echo(out["user"])
+    click.echo(escape(out["user"]))
     click.echo("\n--- facts ---")
     click.echo(json.dumps(out["facts"], indent=2))

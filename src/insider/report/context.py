@@ -34,6 +34,15 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     note: str = ""
+    alert: str = ""  # a problem with the data behind the table, shown in red (and first in `note`)
+    row_alerts: list[bool] = field(default_factory=list)  # rows shown in red
+
+    @property
+    def plain_note(self) -> str:
+        """The note without the alert it starts with (for renderers that show the alert apart)."""
+        if self.alert and self.note.startswith(self.alert):
+            return self.note[len(self.alert):].strip()
+        return self.note
 
 
 @dataclass
@@ -57,6 +66,8 @@ class ReportContext:
     tables: list[Table] = field(default_factory=list)
     transcripts: list[CellTranscripts] = field(default_factory=list)
     repro: list[tuple[str, str]] = field(default_factory=list)
+    incomplete: list[tuple[str, str]] = field(default_factory=list)  # (log, status) of unfinished runs
+    skipped_logs: list[tuple[str, str]] = field(default_factory=list)  # (log, why) left out as unreadable
 
 
 def pct(x: Any) -> str:
@@ -82,6 +93,8 @@ def build(df: pd.DataFrame, runs: list[str], title: str = "insider report", per_
         title=title, generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         version=__version__, runs=[str(r) for r in runs], models=models,
         embedded_models=[m for m in models if m.startswith(EMBEDDED_PREFIX)], counts=counts,
+        incomplete=sorted((str(f), str(s)) for f, s in (df.attrs.get("log_status") or {}).items() if s != "success"),
+        skipped_logs=[(str(f), str(w)) for f, w in df.attrs.get("skipped_logs") or []],
     )
     study = comparable(df)
     fidelity = prompt_fidelity(df)
@@ -111,7 +124,7 @@ def build(df: pd.DataFrame, runs: list[str], title: str = "insider report", per_
     aw, aw_diff = awareness_rates(df)
     if not aw.empty:
         ctx.tables.append(_awareness_table(aw, aw_diff))
-    ctx.tables.append(_validity_table(df))
+    ctx.tables.append(_validity_table(df, ctx.incomplete, ctx.skipped_logs))
     ctx.tables.append(_factors_table(df))
     if not fidelity.empty:
         ctx.tables.append(_fidelity_table(fidelity))
@@ -209,8 +222,9 @@ def _awareness_table(aw: pd.DataFrame, diffs: pd.DataFrame) -> Table:
                  "The study reported 55.1% when Claude Opus 4 said 'real deployment' vs 6.5% when it said 'evaluation'.")
 
 
-def _validity_table(df: pd.DataFrame) -> Table:
-    rows = []
+def _validity_table(df: pd.DataFrame, incomplete: list[tuple[str, str]] | None = None,
+                    skipped: list[tuple[str, str]] | None = None) -> Table:
+    rows, row_alerts = [], []
     if not df.empty:
         for (model, family), g in df.groupby(["model", "family"], sort=True):
             scored = g[g["verdict"] != "error"]
@@ -219,22 +233,40 @@ def _validity_table(df: pd.DataFrame) -> Table:
             disagree = int((both["detector_verdict"] != both["judge_verdict"]).sum())
             kappa = cohen_kappa(both["detector_verdict"].astype(str).tolist(), both["judge_verdict"].astype(str).tolist())
             policies = ", ".join(sorted(g["policy"].dropna().astype(str).unique())) if "policy" in g else ""
+            valid = g["verdict"].isin(["harmful", "benign", "measured"]).groupby(g["condition"].astype(str)).sum()
+            empty = sorted(str(c) for c, n in valid.items() if n == 0)  # cells that ended in errors/invalid
             rows.append([
                 str(model), str(family), str(len(g)), pct(engaged), str(int((g["verdict"] == "invalid").sum())),
                 str(int((g["verdict"] == "error").sum())),
                 policies or "—",
                 f"{disagree} of {len(both)} ({pct(disagree / len(both) if len(both) else float('nan'))})"
                 + (f"; κ = {num(kappa, '.2f')}" if len(both) else ""),
+                ", ".join(empty) or "—",
             ])
+            row_alerts.append(bool(empty))
+    alerts = []
+    if incomplete:
+        more = f" and {len(incomplete) - 1} more logs" if len(incomplete) > 1 else ""
+        alerts.append(f"Incomplete run: {incomplete[0][0]} has status '{incomplete[0][1]}'{more}; "
+                      "its rates cover only the samples that finished.")
+    if skipped:
+        alerts.append(f"{len(skipped)} damaged log(s) left out: " + ", ".join(f for f, _ in skipped[:5])
+                      + (" …" if len(skipped) > 5 else "") + ".")
+    if any(row_alerts):
+        alerts.append("Some cells (model × condition) have no valid sample: every sample ended in an error or was "
+                      "invalid, so they are missing from every rate (rows in red).")
+    alert = " ".join(alerts)
+    note = ("Engaged: the model produced a parseable action or showed it read the scenario. "
+            "Invalid and error samples are not in any rate's denominator. "
+            "Verdicts by: the policy that made the verdicts (rules: the rule-based detector alone; prefilter: the "
+            "judge, where the rules found a candidate action; judge: the judge alone; both: harmful only when both "
+            "agree). Disagreement and Cohen's κ compare the judge's and the rules' verdicts where both gave one, "
+            "whichever decided.")
     return Table("validity", "Validity",
                  ["model", "family", "samples", "engaged (parse) rate", "invalid", "errors", "verdicts by",
-                  "judge vs rules disagree"], rows,
-                 "Engaged: the model produced a parseable action or showed it read the scenario. "
-                 "Invalid and error samples are not in any rate's denominator. "
-                 "Verdicts by: the policy that made the verdicts (rules: the rule-based detector alone; prefilter: the "
-                 "judge, where the rules found a candidate action; judge: the judge alone; both: harmful only when both "
-                 "agree). Disagreement and Cohen's κ compare the judge's and the rules' verdicts where both gave one, "
-                 "whichever decided.")
+                  "judge vs rules disagree",
+                  "cells with no valid sample"], rows,
+                 f"{alert} {note}" if alert else note, alert=alert, row_alerts=row_alerts)
 
 
 def _factors_table(df: pd.DataFrame) -> Table:
@@ -310,13 +342,23 @@ def _fmt_ref(v: Any) -> str:
     return str(v)
 
 
+def _generation(cfg: Any) -> str:
+    """Every generate setting a log records: temperature, seed and max_tokens always, then
+    each other one set (reasoning effort and budget, `--generate` settings)."""
+    settings = {"temperature": cfg.temperature, "seed": cfg.seed, "max_tokens": cfg.max_tokens,
+                **cfg.model_dump(exclude_none=True)}
+    return " · ".join(f"{k} {v}" for k, v in settings.items())
+
+
 def _repro(df: pd.DataFrame) -> list[tuple[str, str]]:
     if df.empty:
         return []
     out: list[tuple[str, str]] = [("insider report version", __version__)]
     for log_file in sorted(df["log_file"].unique()):
-        spec = read_eval_log(log_file, header_only=True).eval
-        cfg = spec.model_generate_config
+        header = read_eval_log(log_file, header_only=True)
+        spec = header.eval
+        # the plan's config is the task's merged with the run's (reasoning, --generate)
+        cfg = header.plan.config if header.plan is not None else spec.model_generate_config
         out += [
             (f"{log_file}", f"task {spec.task} · model {spec.model} · created {spec.created}"),
             ("  packages", ", ".join(f"{k} {v}" for k, v in sorted((spec.packages or {}).items()))),

@@ -110,6 +110,7 @@ def load_pack(name_or_path: str | Path, builtin: bool = False) -> Pack:
             f"or give a folder that holds a {PACK_FILE}"
         )
     path = path.resolve()
+    templating.check_pack_tree(path)  # no links, devices or FIFOs; every file within its size limit
     source = YamlSource(path / PACK_FILE)
     if not isinstance(source.data, dict):
         raise InsiderError(f"{source.path}: expected a mapping of keys (name, behavior, factors, ...) at the top level")

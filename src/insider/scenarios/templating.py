@@ -21,21 +21,21 @@ import threading
 import time
 import traceback
 import types
-from collections.abc import ItemsView, Iterator, KeysView, ValuesView
+from collections.abc import Callable, Generator, ItemsView, Iterator, KeysView, ValuesView
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import jinja2
-from jinja2 import nodes
 from jinja2 import filters as jinja_filters
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
-from jinja2.runtime import LoopContext, Macro, markup_join, str_join
+from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 from jinja2.utils import _PassArg, pass_environment, pass_eval_context
 
@@ -133,7 +133,7 @@ def _budget() -> _Budget:
 
 
 @contextmanager
-def sample_budget() -> Iterator[None]:
+def sample_budget() -> Generator[None, None, None]:
     """Everything rendered inside shares one budget (the templates of one sample)."""
     if _ACTIVE.get() is not None:
         yield
@@ -147,7 +147,7 @@ def sample_budget() -> Iterator[None]:
 
 
 @contextmanager
-def _rendering(context: object | None) -> Iterator[None]:
+def _rendering(context: object | None) -> Generator[None, None, None]:
     """Render on the active budget, else on the sample's: renders passed the same context
     dict one after another belong to one sample (a sample's templates share one dict)."""
     outer = _ACTIVE.get()
@@ -399,7 +399,7 @@ def _est_tojson(value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> in
 
 def _est_urlize(value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
     s = _text(value)
-    extra = sum(len(_text(_arg(args, kwargs, i, k, ""))) for i, k in ((3, "target"), (4, "rel")))
+    extra = sum(len(_text(_arg(args, kwargs, i, k, ""))) for i, k in ((2, "target"), (3, "rel")))
     return 4 * len(s) + (len(s) // 4 + 1) * (extra + 64)
 
 
@@ -448,12 +448,6 @@ _REPLACED_FILTERS: dict[str, Callable[..., Any]] = {"format": _do_format, "join"
 
 # -- loops and `~`: compiled to go through the budget ----------------------------------------
 
-class BudgetIter(nodes.Expr):
-    """A `for` loop's iterable, counted against the budget as the loop runs."""
-
-    fields = ("node",)
-
-
 class _Counted:
     """An iterable whose iteration counts against the budget; its length is the wrapped one's."""
 
@@ -472,16 +466,21 @@ class _Counted:
             yield item
 
 
+_BUDGET_ITER = "budget_iter"
+
+
+def _is_counted(node: nodes.Node) -> bool:
+    return (isinstance(node, nodes.Call) and isinstance(node.node, nodes.EnvironmentAttribute)
+            and node.node.name == _BUDGET_ITER)
+
+
 class _BudgetCodeGenerator(CodeGenerator):
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
-        if not isinstance(node.iter, BudgetIter):
-            node.iter = BudgetIter(node.iter, lineno=node.iter.lineno)
+        # Every loop runs over `environment.budget_iter(ITERABLE)`, which counts its iterations.
+        if not _is_counted(node.iter):
+            node.iter = nodes.Call(nodes.EnvironmentAttribute(_BUDGET_ITER), [node.iter], [], None, None,
+                                   lineno=node.iter.lineno)
         super().visit_For(node, frame)
-
-    def visit_BudgetIter(self, node: BudgetIter, frame: Frame) -> None:
-        self.write("environment.budget_iter(")
-        self.visit(node.node, frame)
-        self.write(")")
 
     @optimizeconst
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
@@ -522,10 +521,14 @@ def _join_output(pieces: Any, name: str | None) -> str:
     for piece in pieces:
         n += len(piece)
         b.output += len(piece)
-        if n > MAX_TEMPLATE_OUTPUT_CHARS:
-            raise BudgetExceeded(f"output of more than {MAX_TEMPLATE_OUTPUT_CHARS:,} characters")
-        if b.output > MAX_SAMPLE_OUTPUT_CHARS:
-            raise BudgetExceeded(f"more than {MAX_SAMPLE_OUTPUT_CHARS:,} characters of output in one sample")
+        over = (f"output of more than {MAX_TEMPLATE_OUTPUT_CHARS:,} characters" if n > MAX_TEMPLATE_OUTPUT_CHARS
+                else f"more than {MAX_SAMPLE_OUTPUT_CHARS:,} characters of output in one sample"
+                if b.output > MAX_SAMPLE_OUTPUT_CHARS else None)
+        if over:
+            # Raised where the template is suspended, so the error names its line.
+            if hasattr(pieces, "throw"):
+                pieces.throw(BudgetExceeded(over))
+            raise BudgetExceeded(over)
         out.append(piece)
     return "".join(out)
 
@@ -589,9 +592,9 @@ class PackEnvironment(ImmutableSandboxedEnvironment):
             if right > 0 and abs(left) > 1 and right * abs(left).bit_length() > MAX_POWER_BITS:
                 raise BudgetExceeded(f"'**' result too large (limit {MAX_POWER_BITS} bits)")
         elif operator == "+":
-            if isinstance(left, (str, list, tuple)) and isinstance(right, type(left)):
+            if any(isinstance(left, kind) and isinstance(right, kind) for kind in (str, list, tuple)):
                 b.build(len(left) + len(right), "'+'")
-                return left + right
+                return super().call_binop(context, operator, left, right)
         elif operator == "%" and isinstance(left, str):
             return _built(b, _printf(left, right), "'%'")
         return _built(b, super().call_binop(context, operator, left, right), f"'{operator}'")
@@ -677,13 +680,13 @@ class PackLoader(jinja2.BaseLoader):
             path = root.joinpath(*parts)
             source = files.decode(data, path)
             mtime = _mtime(path)
-            return source, str(path), lambda: _mtime(path) == mtime
+            return source, str(path), lambda path=path, mtime=mtime: _mtime(path) == mtime
         raise jinja2.TemplateNotFound(template)
 
     def list_templates(self) -> list[str]:
         found: set[str] = set()
         for root in self.roots:
-            for folder, dirs, names in os.walk(root):  # does not follow links
+            for folder, _dirs, names in os.walk(root):  # does not follow links
                 for n in names:
                     found.add(Path(folder, n).relative_to(root).as_posix())
         return sorted(found)
@@ -773,8 +776,8 @@ def guarded(run: Callable[[], T], where: str, context: object | None = None) -> 
     except InsiderError:
         raise
     except BudgetExceeded as e:
-        raise InsiderError(f"{_spot(e, where)}: template over its rendering budget: {e} "
-                           "(limits in docs/LIMITS.md)") from None
+        raise InsiderError(f"{_spot(e, where)}: refused by the template sandbox: {e} "
+                           "(over the rendering budget; limits in docs/LIMITS.md)") from None
     except jinja2.UndefinedError as e:
         raise InsiderError(f"{_spot(e, where)}: undefined variable in template: {_brief(e.message)}") from e
     except jinja2.exceptions.SecurityError as e:

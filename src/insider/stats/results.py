@@ -1,12 +1,16 @@
 """The results table: one row per sample, read from a run's Inspect logs.
 
-Scripts rely on the column names (`COLUMNS`); keep them stable. Samples are streamed per log
-file so memory grows with the table, not with the transcripts.
+Scripts rely on the column names (`COLUMNS`); keep them stable. Samples are read per log
+file so memory grows with the table, not with the transcripts. A damaged log (truncated,
+flipped bits, empty, not a zip) is checked before its rows are used: it is skipped with a
+one-line warning, or refused in strict mode (the release gate).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import sys
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +45,12 @@ COLUMNS = [
 _NOT_FACTORS = set(COLUMNS) | {"facts", "factor_names", "pack", "sample_index"}
 
 
-def find_logs(run: str | Path) -> list[Path]:
-    """The `.eval`/`.json` logs of a run: a log file, or a log directory (searched recursively)."""
+def find_logs(run: str | Path, *, strict: bool = False, on_skip: Callable[[Path, str], None] | None = None) -> list[Path]:
+    """The `.eval`/`.json` logs of a run: a log file, or a log directory (searched recursively).
+
+    A log whose header cannot be read (truncated, empty, not a log) is reported to `on_skip`
+    (default: a warning on stderr) and left out; with `strict` it raises an InsiderError.
+    """
     path = Path(run)
     if path.is_file():
         return [path]
@@ -52,19 +60,27 @@ def find_logs(run: str | Path) -> list[Path]:
     files = [Path(_local(info.name)) for info in infos]
     if not files:
         raise InsiderError(f"no Inspect logs (.eval) in {run}")
-    return _latest_per_task(files)
+    found = _latest_per_task(files, strict, on_skip or warn_skipped)
+    if not found:
+        raise InsiderError(f"no readable Inspect logs in {run}: every log there is damaged")
+    return found
 
 
 def _local(name: str) -> str:
     return name[len("file://"):] if name.startswith("file://") else name
 
 
-def _latest_per_task(files: list[Path]) -> list[Path]:
+def _latest_per_task(files: list[Path], strict: bool = False,
+                     on_skip: Callable[[Path, str], None] | None = None) -> list[Path]:
     # An eval set that retried a task leaves the failed attempt beside the retry: keep one
     # log per task id, a finished one over an unfinished one, then the newest.
     best: dict[str, tuple[tuple[bool, str], Path]] = {}
     for f in files:
-        head = read_eval_log(str(f), header_only=True)
+        try:
+            head = read_eval_log(str(f), header_only=True)
+        except Exception as e:
+            _unreadable(f, _why_unreadable(f, e), strict, on_skip or warn_skipped)
+            continue
         key = (head.status == "success", head.eval.created)
         prev = best.get(head.eval.task_id)
         if prev is None or key > prev[0]:
@@ -72,12 +88,85 @@ def _latest_per_task(files: list[Path]) -> list[Path]:
     return sorted(p for _, p in best.values())
 
 
-def iter_rows(runs: Iterable[str | Path]) -> Iterator[dict[str, Any]]:
+def log_problem(path: str | Path, verify: bool = True) -> str | None:
+    """Why a log file cannot be read (truncated, damaged, empty, not a log), or None.
+
+    With `verify`, every member of a `.eval` archive is decompressed and checked against its
+    checksum, so a flipped bit in any sample is found, not only one in the header.
+    """
+    path = Path(path)
+    try:
+        if path.stat().st_size == 0:
+            return "an empty file"
+        if verify and path.suffix == ".eval":
+            _zip_with_zstd()
+            with zipfile.ZipFile(path) as archive:
+                bad = archive.testzip()
+            if bad is not None:
+                return f"damaged: {_one_line(bad)} fails its checksum"
+        read_eval_log(str(path), header_only=True)
+    except Exception as e:
+        return _why_unreadable(path, e)
+    return None
+
+
+def _zip_with_zstd() -> None:
+    """Inspect writes .eval members with zstd, which `zipfile` reads from Python 3.14 on."""
+    if sys.version_info < (3, 14):
+        import zipfile_zstd  # noqa: F401  (teaches zipfile zstd; a dependency of inspect_ai)
+
+
+def _why_unreadable(path: Path, e: BaseException) -> str:
+    if isinstance(e, (zipfile.BadZipFile, EOFError)) or "EOCD" in str(e):
+        return "truncated, damaged or not a zip archive"
+    return f"damaged ({type(e).__name__}: {_one_line(e, 160)})"
+
+
+def warn_skipped(path: Path, why: str) -> None:
+    """The default for a log that cannot be read: one line on stderr, and go on without it."""
+    sys.stderr.write(f"warning: skipped {_one_line(path, 300)}: not a readable Inspect log ({why}); "
+                     "move it aside or delete it\n")
+
+
+def _unreadable(path: Path, why: str, strict: bool, on_skip: Callable[[Path, str], None]) -> None:
+    if strict:
+        raise InsiderError(f"{_one_line(path, 300)}: not a readable Inspect log ({why}); the run cannot be "
+                           "judged from it: re-run or resume it (`insider run` sets damaged logs aside)")
+    on_skip(path, why)
+
+
+def _one_line(text: object, limit: int | None = None) -> str:
+    from insider.cli.terminal import one_line
+
+    return one_line(text, limit)
+
+
+def iter_rows(runs: Iterable[str | Path], *, strict: bool = False,
+              on_skip: Callable[[Path, str], None] | None = None,
+              statuses: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
+    """The rows of every readable log; `statuses` collects each log's status (success, started...).
+
+    A damaged log is checked whole before any of its rows is yielded, and then skipped with
+    a warning (`on_skip`), or with `strict` refused with an InsiderError.
+    """
+    on_skip = on_skip or warn_skipped
     for run in runs:
-        for log_file in find_logs(run):
-            header = read_eval_log(str(log_file), header_only=True)
-            for sample in _samples(log_file, header):
-                yield sample_row(sample, header, run=str(run), log_file=str(log_file))
+        for log_file in find_logs(run, strict=strict, on_skip=on_skip):
+            why = log_problem(log_file)
+            rows: list[dict[str, Any]] = []
+            if why is None:
+                try:
+                    header = read_eval_log(str(log_file), header_only=True)
+                    rows = [sample_row(sample, header, run=str(run), log_file=str(log_file))
+                            for sample in _samples(log_file, header)]
+                except Exception as e:
+                    why = _why_unreadable(log_file, e)
+            if why is not None:
+                _unreadable(log_file, why, strict, on_skip)
+                continue
+            if statuses is not None:
+                statuses[str(log_file)] = header.status
+            yield from rows
 
 
 # The table needs no transcript: leave the heavy fields on disk.
@@ -117,20 +206,40 @@ def _thinned(summary: Any) -> bool:
     return any(isinstance(v, str) and v.startswith(_THINNED) for v in values)
 
 
-def load_results(runs: Iterable[str | Path]) -> pd.DataFrame:
-    """One row per sample across all runs (directories of logs or single log files)."""
+def load_results(runs: Iterable[str | Path], *, strict: bool = False,
+                 on_skip: Callable[[Path, str], None] | None = None) -> pd.DataFrame:
+    """One row per sample across all runs (directories of logs or single log files).
+
+    A damaged log is skipped with a warning on stderr (`on_skip`); with `strict` (the gate)
+    it raises an InsiderError instead. `df.attrs["log_status"]` maps each log read to its
+    Inspect status (`success`, or `started`/`cancelled`/`error` for a run that did not
+    finish); `df.attrs["skipped_logs"]` lists (file, why) for the logs left out.
+    """
     runs = list(runs)
     if not runs:
         raise InsiderError("no run given: pass a log directory or a .eval file")
-    rows = list(iter_rows(runs))
+    statuses: dict[str, str] = {}
+    skipped: list[tuple[str, str]] = []
+    report = on_skip or warn_skipped
+
+    def skip(path: Path, why: str) -> None:
+        skipped.append((str(path), why))
+        report(path, why)
+
+    rows = list(iter_rows(runs, strict=strict, on_skip=skip, statuses=statuses))
+    if not statuses and skipped:
+        raise InsiderError(f"no readable Inspect logs in {_one_line(', '.join(map(str, runs)), 300)}: "
+                           "every log given is damaged")
     df = pd.DataFrame(rows)
     if df.empty:
-        return pd.DataFrame(columns=COLUMNS)
+        df = pd.DataFrame(columns=COLUMNS)
+        df.attrs.update(log_status=statuses, skipped_logs=skipped, factors=[])
+        return df
     factor_cols = [c for c in df.columns if c not in COLUMNS]
     # Stable order: fixed columns first, factors after `condition`.
     at = COLUMNS.index("condition") + 1
     df = df[COLUMNS[:at] + sorted(factor_cols) + COLUMNS[at:]]
-    df.attrs["factors"] = sorted(factor_cols)
+    df.attrs.update(factors=sorted(factor_cols), log_status=statuses, skipped_logs=skipped)
     return df
 
 
