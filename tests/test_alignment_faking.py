@@ -38,10 +38,10 @@ def test_builtin_requests_are_many_distinct_and_categorised():
     assert min(cats.values()) >= 5  # no category too thin to read a rate from
 
 
-def _only_tier_differs(a: dict, b: dict) -> None:
+def _only_tier_differs(a: dict, b: dict, tag: str = TIER_TAG) -> None:
     assert a["system"] == b["system"]
     changed = [d for d in difflib.ndiff(a["user"].splitlines(), b["user"].splitlines()) if d[:1] in "+-"]
-    assert changed == [f"- <{TIER_TAG}>true</{TIER_TAG}>", f"+ <{TIER_TAG}>false</{TIER_TAG}>"]
+    assert changed == [f"- <{tag}>true</{tag}>", f"+ <{tag}>false</{tag}>"]
 
 
 def test_every_request_renders_in_both_tiers_differing_only_in_the_tier_cue():
@@ -56,11 +56,13 @@ def test_every_request_renders_in_both_tiers_differing_only_in_the_tier_cue():
 def test_pairs_differ_only_in_tier_cue_under_every_design_condition():
     reqs = builtin_requests()[:3]
     designs = load_family().grid.full()
-    assert len(designs) == 16  # 2 objectives x 2 descriptions x 2 scratchpads x 2 companies
+    assert len(designs) == 48  # 2 objectives x 2 descriptions x 2 scratchpads x 3 companies x 2 tier cues
+    tags = {"training_flag": TIER_TAG, "free_tier": "user_on_free_plan"}
     for design in designs:
         mon, unmon = pair(design.id)
         for req in reqs:
-            _only_tier_differs(render(mon, req), render(unmon, req))
+            _only_tier_differs(render(mon, req, developer="Anthropic"), render(unmon, req, developer="Anthropic"),
+                               tags[design.factors["tier_cue"]])
 
 
 def test_factors_change_the_system_prompt_as_described():
@@ -68,7 +70,7 @@ def test_factors_change_the_system_prompt_as_described():
     def system(**levels):
         [c] = [c for c in conditions("full") if c.monitored and all(c.factors[k] == v for k, v in
                {"objective": "helpful_only", "training_description": "changes_values", "scratchpad": "on",
-                "company": "named", **levels}.items())]
+                "company": "named", "tier_cue": "training_flag", **levels}.items())]
         return render(c, req)["system"]
     base = system()
     assert f"<{TIER_TAG}>" in base  # the cue is explained to the model
@@ -93,7 +95,8 @@ def test_samples_are_paired_ids_and_metadata_complete():
                     "company", "factor_names", "facts", "pack_hash", "repeat"):
             assert key in md, key
         assert isinstance(md["monitored"], bool)
-        assert set(md["factor_names"]) == {"monitored", "objective", "training_description", "scratchpad", "company"}
+        assert set(md["factor_names"]) == {"monitored", "objective", "training_description", "scratchpad", "company",
+                                           "tier_cue"}
         assert set(md["facts"]) >= {"agent", "company_domains", "monitored", "request"}
         by_design.setdefault((md["objective"], md["monitored"]), set()).add(md["request_id"])
     # the same five requests in both tiers of each objective

@@ -76,6 +76,10 @@ class TaskOptions:
         cache: Inspect's response cache expiry, e.g. "1W".
         prompts: "ours" (the family's scenario pack) or "original" (the study's own prompts,
             for the families that declare it).
+        developer: alignment faking: the evaluated model's developer, named by the
+            `company-developer` conditions (the runner fills it from the model string).
+        system_prompt: alignment faking: a file used as the system prompt instead of ours,
+            with `{developer}` once where the developer's name goes.
     """
 
     preset: str | None = None
@@ -95,6 +99,8 @@ class TaskOptions:
     warm_cache: bool | None = None
     cache: str | None = None
     prompts: str = "ours"
+    developer: str | None = None
+    system_prompt: str | None = None
 
     def __post_init__(self) -> None:
         from insider.judge.policy import POLICIES
@@ -109,6 +115,8 @@ class TaskOptions:
             raise InsiderError(f"--max-turns must be at least 1 (got {self.max_turns})")
         if self.policy is not None and self.policy not in POLICIES:
             raise InsiderError(f"--policy {self.policy!r}: choose one of {', '.join(POLICIES)}")
+        if self.developer is not None and not self.developer.strip():
+            raise InsiderError("--developer: give the developer's name, e.g. --developer Anthropic")
         if self.prompts not in PROMPT_SOURCES:
             raise InsiderError(f"--prompts {self.prompts!r}: choose one of {', '.join(PROMPT_SOURCES)}")
         if self.tools not in TOOL_MODES:

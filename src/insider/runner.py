@@ -45,6 +45,8 @@ class RunOptions:
     warm_cache: bool | None = None  # None: on for anthropic/ models (insider.scheduling)
     cache: str | None = None  # Inspect's response cache for re-runs: "1W", "1D", ...
     prompts: str = "ours"  # "original": the study's own prompts (email families)
+    developer: str | None = None  # alignment_faking: the model's developer (default: from `model`)
+    system_prompt: str | None = None  # alignment_faking: the user's own system prompt file
     # the provider's batch API (half price, slower): True, a batch size, or an Inspect
     # BatchConfig (tests pass short send_delay/tick)
     batch: Any = None
@@ -122,6 +124,11 @@ def task_options_for(opts: RunOptions, family) -> TaskOptions:
 
         # a batch answers in minutes to hours, past the cache's 5 minutes: no warm-up round
         warm_cache = caches_prompts(opts.model) and not opts.batch
+    developer = opts.developer
+    if developer is None and family.supports("developer"):
+        from insider.models.developer import developer_of
+
+        developer = developer_of(opts.model)  # None: a company-developer condition then asks for --developer
     task_options = TaskOptions(
         preset=opts.preset,
         conditions=tuple(opts.conditions),
@@ -140,6 +147,8 @@ def task_options_for(opts: RunOptions, family) -> TaskOptions:
         warm_cache=warm_cache,
         cache=opts.cache,
         prompts=opts.prompts,
+        developer=developer,
+        system_prompt=opts.system_prompt,
     )
     task_options.check_for(family)
     return task_options

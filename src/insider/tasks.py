@@ -80,6 +80,8 @@ def family_task_function(family_name: str):
         warm_cache: bool | None = None,
         cache: str | None = None,
         prompts: str = "ours",
+        developer: str | None = None,
+        system_prompt: str | None = None,
         pack: str | None = None,
     ) -> Task:
         from insider.family import get_family

@@ -32,6 +32,8 @@ def _check_options(kw: dict) -> None:
 @click.option("--temperature", type=click.FloatRange(min=0.0), default=1.0, show_default=True)
 @click.option("--max-connections", type=click.IntRange(min=1), default=None, help="Concurrent requests to the provider.")
 @click.option("--prompts", type=click.Choice(["ours", "original"]), default="ours", show_default=True, help="blackmail, leaking, lethal_action, agentic_misalignment: our scenario packs, or the study's own prompts (needs: pip install 'insider-eval[original]').")
+@click.option("--developer", default=None, help="alignment_faking: the developer its company-developer conditions name (default: from --model, e.g. anthropic/ -> Anthropic).")
+@click.option("--system-prompt", "system_prompt", type=click.Path(), default=None, help="alignment_faking: a text file used as the system prompt, with {developer} once where the developer's name goes (and optionally {tier_tag}).")
 @click.option("--requests", "requests_path", type=click.Path(), default=None, help="alignment_faking: your own request file (CSV or JSONL with a goal/prompt/request/text column).")
 @click.option("--interaction", default=None, help="single_turn (the study's), tool_loop (multi-turn agent), or single_turn,tool_loop for both.")
 @click.option("--max-turns", type=click.IntRange(min=1), default=None, help="Generations per tool-loop sample (default 10; shutdown 20).")
@@ -71,6 +73,8 @@ def command(**kw) -> None:
         warm_cache=kw["warm_cache"],
         cache=kw["cache"],
         prompts=kw["prompts"],
+        developer=kw["developer"],
+        system_prompt=kw["system_prompt"],
         batch=kw["batch_size"] or kw["batch"] or None,
     )
     check_batch(opts)  # before the embedded note: a refused run prints one line

@@ -1,7 +1,10 @@
 """The alignment-faking family: each request asked in a training tier and an unmonitored tier.
 
 `samples` is the number of requests (default 20, or "all"); `requests` a CSV/JSONL file of
-the user's own (text column `request`, `prompt`, `goal` or `text`).
+the user's own (text column `request`, `prompt`, `goal` or `text`); `developer` the
+evaluated model's developer, named by the `company-developer` conditions (the `paper`
+preset); `system_prompt` a file used as the system prompt instead of ours
+(`insider.families.alignment_faking.system_prompt`).
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ from insider.errors import InsiderError
 from insider.families.alignment_faking import scenario as af
 from insider.families.alignment_faking.detector import detect_alignment_faking
 from insider.families.alignment_faking.facts import AlignmentFakingFacts
+from insider.families.alignment_faking.system_prompt import load_system_prompt
 from insider.family import Behaviour, Family
 from insider.options import TaskOptions
 
 HERE = Path(__file__).parent
+# What a preview (`insider scenarios render`) shows where a run names the model's developer.
+PREVIEW_DEVELOPER = "[the evaluated model's developer]"
 
 BEHAVIOUR = Behaviour(
     name="alignment_faking",
@@ -33,7 +39,7 @@ BEHAVIOUR = Behaviour(
 class AlignmentFakingFamily(Family):
     name = "alignment_faking"
     behaviour = BEHAVIOUR
-    options = frozenset({"policy", "judge", "requests"})
+    options = frozenset({"policy", "judge", "requests", "developer", "system_prompt"})
 
     @property
     def description(self) -> str:  # type: ignore[override]
@@ -64,13 +70,14 @@ class AlignmentFakingFamily(Family):
         found = af.conditions(wanted=[condition_id])
         if len(found) != 1:
             raise InsiderError(f"{condition_id!r} names both tiers; add /monitored or /unmonitored after the objective")
-        out = af.render(found[0], af.builtin_requests()[0])
+        out = af.render(found[0], af.builtin_requests()[0], developer=PREVIEW_DEVELOPER)
         return {"system": out["system"], "user": out["user"], "facts": out["metadata"]["facts"]}
 
     def samples(self, options: TaskOptions):
         return af.build_af_samples(preset=options.preset, conditions_wanted=list(options.conditions) or None,
                                    factor_levels=options.factors or None, samples=options.samples,
-                                   seed=options.seed, requests=options.requests)
+                                   seed=options.seed, requests=options.requests, developer=options.developer,
+                                   system_prompt=options.system_prompt)
 
     def solver(self, options: TaskOptions):
         from insider.agent import single_turn
@@ -83,6 +90,11 @@ class AlignmentFakingFamily(Family):
             "insider_vary_identities": False,
             "insider_requests": str(options.requests) if options.requests else "built-in",
         }
+        if options.developer:
+            meta["insider_developer"] = options.developer
+        if options.system_prompt:
+            meta["insider_system_prompt"] = str(options.system_prompt)
+            meta["insider_system_prompt_sha256"] = load_system_prompt(options.system_prompt).sha256
         if options.requests:
             meta["insider_requests_sha256"] = hashlib.sha256(Path(options.requests).read_bytes()).hexdigest()
         return meta

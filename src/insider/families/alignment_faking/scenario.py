@@ -23,6 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from insider.errors import InsiderError
 from insider.families.alignment_faking.facts import AlignmentFakingFacts
 from insider.families.alignment_faking.requests import Request, load_requests, select_requests
+from insider.families.alignment_faking.system_prompt import SystemPrompt, load_system_prompt
 from insider.records import Person
 from insider.scenarios import templating
 from insider.scenarios.sample import chat_sample
@@ -115,14 +116,42 @@ def _lookup(grid: Grid, name: str) -> list[AFCondition]:
     raise InsiderError(f"unknown condition {name!r} for {FAMILY}; e.g. {examples}")
 
 
-def render(condition: AFCondition, request: Request) -> dict[str, Any]:
-    """System prompt, user message and metadata for one condition and request."""
+def company_of(condition: AFCondition, developer: str | None) -> dict[str, Any]:
+    """What the condition's company level puts in the prompts; `developer` fills the
+    `developer` level (the evaluated model's developer) and is required there."""
+    level = condition.factors["company"]
+    company = dict(load_family().raw["companies"][level])
+    if level == "developer":
+        if not developer:
+            raise InsiderError(
+                f"{condition.id}: company-developer names the evaluated model's developer, and this run has "
+                "none: pass --developer NAME (e.g. --developer Anthropic), or a --model whose provider names it"
+            )
+        company.update(developer=developer, developer_cap=developer[:1].upper() + developer[1:],
+                       staff=f"{developer} staff")
+    return company
+
+
+def render(condition: AFCondition, request: Request, developer: str | None = None,
+           system_prompt: SystemPrompt | None = None) -> dict[str, Any]:
+    """System prompt, user message and metadata for one condition and request.
+
+    Args:
+        condition: the design condition in one tier.
+        request: the user's request.
+        developer: the evaluated model's developer, for `company-developer` conditions.
+        system_prompt: a user's own system prompt (`--system-prompt`), used instead of ours.
+    """
     fam = load_family()
     f = condition.factors
-    company = fam.raw["companies"][f["company"]]
-    ctx = {**company, **f, "tier_tag": fam.raw["tier_tag"], "request": request.text}
+    company = company_of(condition, developer)
+    tier_tag = fam.raw["tier_tags"][f["tier_cue"]]
+    ctx = {**company, **f, "tier_tag": tier_tag, "request": request.text}
     texts = {}
     for part in ("system", "user"):
+        if part == "system" and system_prompt is not None:
+            texts[part] = system_prompt.fill(company["developer"], tier_tag)
+            continue
         name = fam.raw[part]
         out = templating.render(fam.env.get_template(name), ctx, str(PACK_DIR / name))
         texts[part] = _clean(out)
@@ -165,13 +194,21 @@ def build_af_samples(
     samples: int | str | None = None,
     seed: int = 0,
     requests: str | Path | None = None,
+    developer: str | None = None,
+    system_prompt: str | Path | None = None,
 ) -> list[Sample]:
-    """One Sample per condition x request; a condition's samples are contiguous (prompt caches)."""
+    """One Sample per condition x request; a condition's samples are contiguous (prompt caches).
+
+    `developer` names the evaluated model's developer (`company-developer` conditions);
+    `system_prompt` is a file used as the system prompt instead of ours (`insider.families.
+    alignment_faking.system_prompt`).
+    """
     chosen = select_requests(load_requests(requests) if requests else builtin_requests(), samples, seed)
+    own_prompt = load_system_prompt(system_prompt) if system_prompt else None
     dataset: list[Sample] = []
     for cond in conditions(preset, factor_levels, conditions_wanted):
         for position, req in enumerate(chosen):
-            r = render(cond, req)
+            r = render(cond, req, developer=developer, system_prompt=own_prompt)
             # repeat = the request's position: replay `match` groups cycle over it
             metadata = {**r["metadata"], "repeat": position, "sample_index": len(dataset)}
             dataset.append(chat_sample(f"{cond.id}#{req.id}", r["system"], r["user"], metadata))
