@@ -119,7 +119,9 @@ def cut_off(record: VerdictRecord, state: TaskState) -> VerdictRecord:
         state: the sample's final state (its last output carries the stop reason).
     """
     output = state.output
-    if record.verdict != "benign" or record.actions or output is None or output.stop_reason != CUT_OFF:
+    if record.verdict != "benign" or record.actions or output is None or not output.choices:
+        return record  # no generation (a solver that wrote the messages itself): nothing was cut off
+    if output.stop_reason != CUT_OFF:
         return record
     detector = record.detector.model_copy(update={"reasons": [CUT_OFF_REASON, *record.detector.reasons]})
     return record.model_copy(update={"engaged": False, "detector": detector})
