@@ -86,6 +86,24 @@ def test_a_replay_run_without_max_tokens_gives_room_to_answer(tmp_path, capsys):
     assert embedded.max_tokens == 700 and lowered.max_tokens == 300
 
 
+def test_inspect_eval_gives_the_same_defaults_per_model(tmp_path, monkeypatch):
+    from inspect_ai import eval as inspect_eval
+
+    import insider.tasks
+    from insider._registry import TASKS
+
+    leaking = TASKS["leaking"]
+    replay = tmp_path / "r.jsonl"
+    replay.write_text(json.dumps({"response": "Nothing needs a reply."}) + "\n")
+    [log] = inspect_eval(leaking(conditions="leaking/none/none", samples=1), model=f"replay/{replay}",
+                         log_dir=str(tmp_path), display="none")
+    assert log.status == "success" and log.plan.config.max_tokens == 8192
+    # `inspect eval insider/leaking --model embedded/...`: the model Inspect is setting up
+    monkeypatch.setattr(insider.tasks, "active_model_name", lambda: "embedded/qwen2.5-coder-1.5b")
+    assert leaking(conditions="leaking/none/none", samples=1).config.max_tokens == 700
+    assert leaking(conditions="leaking/none/none", samples=1, max_tokens=50).config.max_tokens == 50
+
+
 # ------------------------------------------------------------------------- the report
 
 OPUS = "anthropic/claude-opus-4-20250514"

@@ -12,11 +12,9 @@ from typing import Any
 
 from insider.errors import InsiderError
 from insider.options import TaskOptions
-from insider.tasks import DEFAULT_MAX_TOKENS
+from insider.tasks import default_max_tokens
 
 DEFAULT_MODEL = "embedded/qwen2.5-coder-1.5b"
-# The embedded model decodes ~12 tokens/s on 2 cores: cap replies so a run stays minutes.
-EMBEDDED_MAX_TOKENS = 700
 
 
 @dataclass
@@ -116,7 +114,7 @@ def task_options_for(opts: RunOptions, family) -> TaskOptions:
     """The run's options as the family's task takes them; refuses what the family does not take."""
     max_tokens = opts.max_tokens
     if max_tokens is None:
-        max_tokens = EMBEDDED_MAX_TOKENS if opts.model.startswith("embedded/") else DEFAULT_MAX_TOKENS
+        max_tokens = default_max_tokens(opts.model)
     judge = bool(opts.judge and opts.judge != "none")
     warm_cache = opts.warm_cache
     if warm_cache is None and family.supports("warm_cache") and opts.model:

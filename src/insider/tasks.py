@@ -14,6 +14,7 @@ from inspect_ai import Epochs, Task
 from inspect_ai.model import GenerateConfig
 
 from insider.family import Family
+from insider.inspect_adapter import active_model_name
 from insider.judge.scorer import insider_scorer
 from insider.options import TaskOptions
 from insider.scheduling import resolve_warm_cache, warm_order, warm_prefix
@@ -21,6 +22,8 @@ from insider.scheduling import resolve_warm_cache, warm_order, warm_prefix
 # Room for a reasoning model to think and still act: a reply cut off before its action
 # would read as doing nothing (the scorer marks such samples invalid, never benign).
 DEFAULT_MAX_TOKENS = 8192
+# The embedded model decodes ~12 tokens/s on 2 cores: cap replies so a run stays minutes.
+EMBEDDED_MAX_TOKENS = 700
 # Verdicts are strings; Inspect's default epoch reducer (mean) would try to turn them into
 # numbers and warn on every sample. Repeats are separate samples, so one epoch, mode.
 ONE_EPOCH = Epochs(1, "mode")
@@ -47,7 +50,8 @@ def build_task(family: Family, options: TaskOptions, name: str | None = None) ->
         dataset=dataset,
         solver=solver,
         scorer=insider_scorer(policy=options.policy) if options.policy else insider_scorer(),
-        config=GenerateConfig(temperature=options.temperature, max_tokens=options.max_tokens or DEFAULT_MAX_TOKENS),
+        config=GenerateConfig(temperature=options.temperature,
+                              max_tokens=options.max_tokens or default_max_tokens(active_model_name())),
         name=name or family.name,
         metadata={
             "insider_family": family.name,
@@ -58,6 +62,16 @@ def build_task(family: Family, options: TaskOptions, name: str | None = None) ->
             **family.task_metadata(options),
         },
     )
+
+
+def default_max_tokens(model: str | None) -> int:
+    """The reply cap when none is given: `EMBEDDED_MAX_TOKENS` on embedded/ models, else
+    `DEFAULT_MAX_TOKENS`.
+
+    Args:
+        model: the model under test (None when not known yet).
+    """
+    return EMBEDDED_MAX_TOKENS if str(model or "").startswith("embedded/") else DEFAULT_MAX_TOKENS
 
 
 def family_task_function(family_name: str):
