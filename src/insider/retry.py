@@ -37,7 +37,9 @@ def prune_crashed_attempts(out: str) -> list[str]:
     removed = []
     for name, h in heads:
         if h.status == "started" and h.eval.created < done.get(h.eval.task_id, ""):
-            Path(name).unlink(missing_ok=True)
+            from insider.storage import remove
+
+            remove(name)  # a local file or an object in the log store
             removed.append(name)
     return removed
 
@@ -84,7 +86,9 @@ def retry_errors(out: str, *, display: str | None = None, max_connections: int |
     import insider._registry  # noqa: F401  (our tasks and providers, which eval_retry rebuilds)
     from insider.stats.results import find_logs
 
-    if not Path(out).is_dir():
+    from insider.storage import is_dir
+
+    if not is_dir(out):
         raise InsiderError(f"--retry-errors: no run in {out}; run it first (same --out)")
     to_retry: list[str] = []
     for log_file in find_logs(out):

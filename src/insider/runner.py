@@ -48,6 +48,12 @@ class RunOptions:
     # the provider's batch API (half price, slower): True, a batch size, or an Inspect
     # BatchConfig (tests pass short send_delay/tick)
     batch: Any = None
+    # generation settings for the model under test (insider.generation)
+    reasoning_effort: str | None = None
+    reasoning_tokens: int | None = None
+    generate: dict[str, Any] = field(default_factory=dict)  # further GenerateConfig fields
+    ray: bool = False  # run the parts on Ray workers (insider.distributed)
+    shard_size: int | None = None  # samples per part (insider.runs; None = its default)
 
 
 def default_out_dir(family: str, model: str) -> str:
@@ -89,12 +95,15 @@ BATCH_PROVIDERS = ("anthropic", "openai", "google", "grok", "together")
 
 def check_batch(opts: RunOptions) -> None:
     """Refuse --batch where it would quietly run unbatched, at full price."""
-    provider = opts.model.split("/", 1)[0]
-    if opts.batch and provider not in BATCH_PROVIDERS:
-        raise InsiderError(
-            f"--batch: {provider}/ models have no batch API in Inspect; use "
-            + ", ".join(p + "/" for p in BATCH_PROVIDERS)
-        )
+    from insider.runs import model_list
+
+    for model in model_list(opts.model):
+        provider = model.split("/", 1)[0]
+        if opts.batch and provider not in BATCH_PROVIDERS:
+            raise InsiderError(
+                f"--batch: {provider}/ models have no batch API in Inspect; use "
+                + ", ".join(p + "/" for p in BATCH_PROVIDERS)
+            )
 
 
 def resolve_family(opts: RunOptions):
@@ -153,9 +162,15 @@ def task_options_for(opts: RunOptions, family) -> TaskOptions:
 
 
 def run_experiment(opts: RunOptions):
-    """Run (or resume) the experiment; returns (success, logs, out_dir)."""
-    from inspect_ai import eval_set
+    """Run (or resume) the experiment; returns (success, logs, out_dir).
 
+    Several models (`model="a,b"`) or `ray=True` go through `insider.runs.run_models`; one
+    model runs here, its samples in parts (`insider.runs`).
+    """
+    from insider.runs import model_list, preflight, run_model, run_models
+
+    if opts.ray or len(model_list(opts.model)) > 1:
+        return run_models(opts)
     if opts.retry_errors:  # only the failed samples of the finished run in --out
         from insider.retry import retry_errors
 
@@ -168,32 +183,7 @@ def run_experiment(opts: RunOptions):
     if opts.judge and opts.judge != "none":
         check_model(opts.judge, role="judge")
 
-    from insider.tasks import build_task
-
-    task = build_task(family, task_options)  # builds the dataset now: bad conditions fail before any call
     out = opts.out or default_out_dir(Path(opts.pack).name if opts.pack else opts.family, opts.model)
-    model_roles = {"grader": opts.judge} if opts.judge and opts.judge != "none" else None
-    kwargs: dict[str, Any] = {}
-    if opts.max_connections:
-        kwargs["max_connections"] = opts.max_connections
-    if opts.batch:
-        kwargs["batch"] = opts.batch
-    success, logs = eval_set(
-        tasks=[task],
-        log_dir=out,
-        model=opts.model,
-        model_roles=model_roles,
-        display=opts.display,
-        # A failed sample is recorded as an error (never benign) instead of failing the run.
-        fail_on_error=False,
-        retry_on_error=1,
-        retry_attempts=2,
-        retry_wait=1,
-        log_dir_allow_dirty=True,
-        **kwargs,
-    )
-    if success:  # attempts killed before this one are superseded: remove them
-        from insider.retry import prune_crashed_attempts
-
-        prune_crashed_attempts(out)
-    return success, logs, out
+    preflight(opts, out)  # the model's server, the log store: one line, nothing written
+    # builds the dataset now (bad conditions fail before any call), then runs it in parts
+    return run_model(opts, family, task_options, out)

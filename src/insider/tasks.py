@@ -29,16 +29,15 @@ EMBEDDED_MAX_TOKENS = 700
 ONE_EPOCH = Epochs(1, "mode")
 
 
-def build_task(family: Family, options: TaskOptions, name: str | None = None) -> Task:
+def build_task(family: Family, options: TaskOptions, name: str | None = None,
+               samples: list[Any] | None = None) -> Task:
     """The Inspect task of one family under `options` (refused in one line if it does not
-    take one of them). The dataset is built now, so bad conditions fail before any call."""
-    options.check_for(family)
-    preset = options.preset or family.default_preset
-    if preset != options.preset:
-        from dataclasses import replace
+    take one of them). The dataset is built now, so bad conditions fail before any call.
 
-        options = replace(options, preset=preset)
-    dataset = family.samples(options)
+    `samples`: a part of the family's samples (`family_samples`) to run instead of all.
+    """
+    options = resolved_options(family, options)
+    dataset = family.samples(options) if samples is None else list(samples)
     solver = family.solver(options)
     if family.supports("warm_cache"):
         warm = resolve_warm_cache(options.warm_cache)
@@ -56,12 +55,28 @@ def build_task(family: Family, options: TaskOptions, name: str | None = None) ->
         metadata={
             "insider_family": family.name,
             "insider_seed": options.seed,
-            "insider_preset": preset,
+            "insider_preset": options.preset,
             "insider_vary_identities": options.vary_identities,
             "insider_prompts": options.prompts,
             **family.task_metadata(options),
         },
     )
+
+
+def resolved_options(family: Family, options: TaskOptions) -> TaskOptions:
+    """`options` checked against `family`, with the family's default preset filled in."""
+    options.check_for(family)
+    preset = options.preset or family.default_preset
+    if preset != options.preset:
+        from dataclasses import replace
+
+        options = replace(options, preset=preset)
+    return options
+
+
+def family_samples(family: Family, options: TaskOptions) -> list[Any]:
+    """Every sample of a run, in grid order (what `build_task` runs when given no part)."""
+    return family.samples(resolved_options(family, options))
 
 
 def default_max_tokens(model: str | None) -> int:

@@ -6,7 +6,9 @@ import click
 
 from insider.errors import InsiderError
 from insider.options import as_list, parse_factor_selections
+from insider.generation import parse_generate_settings, reasoning_efforts
 from insider.runner import DEFAULT_MODEL, RunOptions, check_batch, run_experiment
+from insider.runs import DEFAULT_SHARD_SIZE
 
 
 def _check_options(kw: dict) -> None:
@@ -18,7 +20,7 @@ def _check_options(kw: dict) -> None:
 @click.command("run")
 @click.option("--family", default="blackmail", show_default=True, help="Scenario family (see `insider scenarios list`).")
 @click.option("--pack", type=click.Path(), default=None, help="Run your own scenario pack (a folder with pack.yaml).")
-@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Any Inspect model string: anthropic/..., openai/..., google/..., vllm/..., ollama/..., openai-api/..., embedded/..., replay/FILE.jsonl.")
+@click.option("--model", "models", multiple=True, help="Any Inspect model string: anthropic/..., openai/..., google/..., vllm/..., ollama/..., openai-api/..., embedded/..., replay/FILE.jsonl. Several: comma-separated or repeated; each gets OUT/<model>/. Default: " + DEFAULT_MODEL + ".")
 @click.option("--samples", type=int, default=3, show_default=True, help="Samples per condition.")
 @click.option("--preset", default="default", show_default=True, help="Condition preset: default, paper or full.")
 @click.option("--conditions", default=None, help="Comma-separated condition ids (overrides --preset).")
@@ -43,6 +45,11 @@ def _check_options(kw: dict) -> None:
 @click.option("--cache", default=None, help="Inspect's response cache for re-runs, with an expiry such as 1D or 1W (off by default).")
 @click.option("--batch", is_flag=True, help="Send requests through the provider's batch API (anthropic/, openai/, google/, grok/, together/): half price, answers can take hours.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Requests per batch (implies --batch; default Inspect's, 100).")
+@click.option("--reasoning-effort", type=click.Choice(reasoning_efforts()), default=None, help="Reasoning effort for reasoning models (Inspect's reasoning_effort).")
+@click.option("--reasoning-tokens", type=click.IntRange(min=1), default=None, help="Thinking budget in tokens for reasoning models (Inspect's reasoning_tokens).")
+@click.option("--generate", "generate", multiple=True, metavar="KEY=VALUE", help="Any other field of Inspect's GenerateConfig, e.g. top_p=0.95 or extra_body='{\"top_k\": 20}' (value read as JSON when it is JSON; repeatable).")
+@click.option("--ray", is_flag=True, help="Run the parts of the run on Ray workers: RAY_ADDRESS's cluster, else a local Ray with 2 CPUs (pip install 'insider-eval[ray]').")
+@click.option("--shard-size", type=click.IntRange(min=1), default=None, help=f"Samples per part: each part is its own Inspect task and log, keeping memory flat (default {DEFAULT_SHARD_SIZE}).")
 @click.option("--display", type=click.Choice(["full", "rich", "plain", "log", "none"]), default=None, help="Progress display (Inspect's).")
 def command(**kw) -> None:
     """Run an experiment and print the harmful rate per condition with 95% intervals."""
@@ -51,7 +58,7 @@ def command(**kw) -> None:
     opts = RunOptions(
         family=kw["family"],
         pack=kw["pack"],
-        model=kw["model"],
+        model=",".join(kw["models"]) or DEFAULT_MODEL,
         samples=kw["samples"],
         preset=None if conditions else kw["preset"],
         conditions=conditions,
@@ -76,9 +83,14 @@ def command(**kw) -> None:
         developer=kw["developer"],
         system_prompt=kw["system_prompt"],
         batch=kw["batch_size"] or kw["batch"] or None,
+        reasoning_effort=kw["reasoning_effort"],
+        reasoning_tokens=kw["reasoning_tokens"],
+        generate=parse_generate_settings(kw["generate"]),
+        ray=kw["ray"],
+        shard_size=kw["shard_size"],
     )
     check_batch(opts)  # before the embedded note: a refused run prints one line
-    if opts.model.startswith("embedded/"):
+    if any(m.startswith("embedded/") for m in opts.model.split(",")):
         click.echo(
             "note: the embedded model is tiny; it proves the pipeline works, not a finding about frontier models.",
             err=True,

@@ -54,4 +54,7 @@ def print_run_summary(out: str | Path, console: Console | None = None) -> None:
                 _pct(row.faking_motive),
             )
         console.print(gap)
-    console.print(f"logs: {Path(out).resolve()}  (view: insider view {out}; report: insider report {out} --out report.html)")
+    from insider.storage import is_remote
+
+    where = out if is_remote(out) else Path(out).resolve()
+    console.print(f"logs: {where}  (view: insider view {out}; report: insider report {out} --out report.html)")

@@ -7,6 +7,7 @@ Values are plain strings here; escaping is the renderer's job (Jinja2 autoescape
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -347,7 +348,8 @@ def _generation(cfg: Any) -> str:
     each other one set (reasoning effort and budget, `--generate` settings)."""
     settings = {"temperature": cfg.temperature, "seed": cfg.seed, "max_tokens": cfg.max_tokens,
                 **cfg.model_dump(exclude_none=True)}
-    return " · ".join(f"{k} {v}" for k, v in settings.items())
+    return " · ".join(f"{k} {v if isinstance(v, (str, int, float)) or v is None else json.dumps(v, default=str)}"
+                      for k, v in settings.items())
 
 
 def _repro(df: pd.DataFrame) -> list[tuple[str, str]]:
@@ -362,7 +364,7 @@ def _repro(df: pd.DataFrame) -> list[tuple[str, str]]:
         out += [
             (f"{log_file}", f"task {spec.task} · model {spec.model} · created {spec.created}"),
             ("  packages", ", ".join(f"{k} {v}" for k, v in sorted((spec.packages or {}).items()))),
-            ("  generation", f"temperature {cfg.temperature} · seed {cfg.seed} · max_tokens {cfg.max_tokens}"),
+            ("  generation", _generation(cfg)),
         ]
         if spec.task_args:
             out.append(("  task args", ", ".join(f"{k}={v}" for k, v in sorted(spec.task_args.items()))))

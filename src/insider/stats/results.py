@@ -51,7 +51,9 @@ def find_logs(run: str | Path, *, strict: bool = False, on_skip: Callable[[Path,
     A log whose header cannot be read (truncated, empty, not a log) is reported to `on_skip`
     (default: a warning on stderr) and left out; with `strict` it raises an InsiderError.
     """
-    path = Path(run)
+    from insider.storage import local_mirror
+
+    path = Path(local_mirror(run))  # a remote run (s3://...) is read from a local mirror
     if path.is_file():
         return [path]
     if not path.is_dir():
