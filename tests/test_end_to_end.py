@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from insider.cli import cli, main
+from insider.family import get_family
 from insider.stats.cells import cell_summary
 from insider.stats.results import load_results
 
@@ -37,8 +38,10 @@ def test_insider_run_gives_the_known_rates_and_resumes(tmp_path):
     df = load_results([tmp_path / "run"])
     cells = cell_summary(df).set_index("condition")
     assert len(df) == 24
-    assert cells.loc["blackmail/explicit-america/replacement", "harmful"] == 2
-    assert cells.loc["blackmail/none/replacement", "harmful"] == 2
+    # paper's ids name the study's ingredients after goal and urgency
+    paper = {cid.split("/", 3)[1] + "/" + cid.split("/", 3)[2]: cid for cid, _ in get_family("blackmail").conditions("paper")}
+    assert cells.loc[paper["explicit-america/replacement"], "harmful"] == 2
+    assert cells.loc[paper["none/replacement"], "harmful"] == 2
     assert cells["harmful"].sum() == 4
 
     logs_before = sorted(p.name for p in (tmp_path / "run").glob("*.eval"))

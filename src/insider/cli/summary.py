@@ -29,7 +29,9 @@ def print_run_summary(out: str | Path, console: Console | None = None) -> None:
     cells = cell_summary(df)
     for model, rows in cells.groupby("model", sort=True):
         table = Table(title=f"{model}: harmful rate per condition", caption="rate = harmful / n; 95% Wilson interval; errors and invalid are not in n")
-        table.add_column("condition", no_wrap=True)
+        # Long condition ids (every factor off its default is a segment) fold onto more lines;
+        # the numbers never do.
+        table.add_column("condition", overflow="fold")
         for col in ("n", "harmful", "rate", "95% CI", "errors", "invalid"):
             table.add_column(col, justify="right", no_wrap=True)
         for row in rows.itertuples():
