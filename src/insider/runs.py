@@ -221,7 +221,10 @@ def run_models(opts: RunOptions) -> tuple[bool, list[Any], str]:
     if opts.ray and not opts.retry_errors:
         from insider.distributed import run_on_ray
 
-        success, logs = run_on_ray(prepared)
+        success, outcomes = run_on_ray(prepared)
+        from inspect_ai.log import read_eval_log
+
+        logs = [read_eval_log(location, header_only=True) for o in outcomes for location in o["logs"]]
         return success, logs, base
     ok, logs = True, []
     for o in per_model:

@@ -21,6 +21,8 @@ from typing import Any
 from insider.errors import InsiderError
 
 LOG_SUFFIXES = (".eval", ".json")
+# What tells one version of an object from another, by filesystem (S3: ETag; others: times).
+_VERSION_KEYS = ("ETag", "etag", "LastModified", "mtime", "created")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 
 
@@ -149,6 +151,7 @@ def local_mirror(run: str | Path) -> str:
         return str(run)
     url = str(run).rstrip("/")
     fs, root = filesystem(url)
+    fs.invalidate_cache()  # other processes (Ray workers, another run) may have written since
     try:
         if fs.isfile(root):
             listing = {Path(root).name: fs.info(root)}
@@ -176,7 +179,7 @@ def local_mirror(run: str | Path) -> str:
         local = target / rel
         wanted.add(local)
         stamp = local.with_name(local.name + ".stamp")
-        tag = f"{info.get('size')} {info.get('ETag') or info.get('etag') or info.get('LastModified') or ''}"
+        tag = f"{info.get('size')} " + " ".join(str(info[k]) for k in _VERSION_KEYS if info.get(k) is not None)
         if local.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == tag:
             continue
         local.parent.mkdir(parents=True, exist_ok=True)
