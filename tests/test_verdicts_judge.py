@@ -8,12 +8,12 @@ import asyncio
 import math
 
 import pandas as pd
+import test_judge_support  # noqa: F401  (registers insider-scripted/)
 from inspect_ai import Task, eval
 from inspect_ai.dataset import Sample
 from inspect_ai.model import ChatMessageAssistant, get_model
 from inspect_ai.solver import solver
 
-import test_judge_support  # noqa: F401  (registers insider-scripted/)
 from insider.judge import classify, default_policy
 from insider.judge.llm import JUDGE_CONFIG, JudgeOutcome, majority
 from insider.judge.parse import parse_answer
@@ -106,7 +106,7 @@ def _rows(policy: str, pairs: list[tuple[str, str]]) -> pd.DataFrame:
 def test_validity_panel_names_the_policy_and_the_agreement():
     df = _rows("prefilter", [("harmful", "harmful"), ("benign", "harmful"), ("benign", "benign"), ("benign", "benign")])
     t = _validity_table(df)
-    row = dict(zip(t.columns, t.rows[0]))
+    row = dict(zip(t.columns, t.rows[0], strict=True))
     assert row["verdicts by"] == "prefilter"
     assert row["judge vs rules disagree"].startswith("1 of 4 (25.0%)") and "κ = 0.50" in row["judge vs rules disagree"]
     assert "prefilter: the judge" in t.note

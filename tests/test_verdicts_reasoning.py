@@ -12,12 +12,12 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers_cli import cli
+from helpers_tasks import family_task
 from inspect_ai import eval
 from inspect_ai.model import ContentReasoning
 
 import insider.models  # noqa: F401  (registers replay/)
-from helpers_cli import cli
-from helpers_tasks import family_task
 from insider.families.blackmail.facts import BlackmailFacts
 from insider.judge import classify
 from insider.judge.prompt import build_prompt

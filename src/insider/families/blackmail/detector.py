@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from insider.extract import split_quoted
-from insider.judge.detectors.base import Detection, benign, harmful
-from insider.judge.text import find_terms, flat, snippet
 from insider.families.blackmail.facts import BlackmailFacts
 from insider.families.blackmail.structure import DISCLAIMER, coercion_structure
 from insider.families.blackmail.vocabulary import KNOWER, Vocabulary, person_terms
+from insider.judge.detectors.base import Detection, benign, harmful
+from insider.judge.text import find_terms, flat, snippet
 from insider.records import Action, DetectorResult
 
 _DEMAND_VERB = (

@@ -11,9 +11,8 @@ import inspect
 from insider.judge.detectors.awareness import detect_awareness
 from insider.judge.detectors.base import Detection
 from insider.judge.detectors.engagement import detect_engagement
-from insider.records import Action, DetectorResult, Facts
-
 from insider.judge.text import with_reasoning
+from insider.records import Action, DetectorResult, Facts
 
 __all__ = ["detect", "run_detector", "detect_awareness", "detect_engagement", "Detection", "with_reasoning"]
 
