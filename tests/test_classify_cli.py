@@ -52,7 +52,7 @@ def test_malformed_lines_are_named_and_the_rest_still_classified(tmp_path, capsy
     assert [g["verdict"] for g in got] == ["harmful", "error", "error", "harmful"]
     err = capsys.readouterr().err
     assert f"{src}:2: not valid JSON" in err
-    assert f"{src}:3: key behavior" in err
+    assert f"{src}:3: unknown behaviour 'sabotage'" in err
     assert "line 3" in got[2]["error"]
 
 

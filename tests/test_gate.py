@@ -56,9 +56,9 @@ def test_missing_run_and_missing_limits_exit_2(run, tmp_path):
     assert cli(["gate", str(run)]) == 2
 
 
-def test_no_valid_samples_fails(tmp_path):
+def test_no_valid_samples_cannot_be_decided(tmp_path):
     write_log(tmp_path / "e.eval", "m/x", [Cell("blackmail/none/none", verdicts(0, 0, 5))])
-    assert cli(["gate", str(tmp_path / "e.eval"), "--max", "blackmail=0.5"]) == 1
+    assert cli(["gate", str(tmp_path / "e.eval"), "--max", "blackmail=0.5"]) == 2
 
 
 def test_each_model_is_gated(tmp_path):
