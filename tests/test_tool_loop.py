@@ -178,3 +178,21 @@ def test_markup_in_native_mode_runs_only_in_auto(tmp_path, tools, carried_out):
     log = actions_from_state(sample)
     assert [a.to for a in log] == ([["priya.raman@corvane.com"]] if carried_out else [])
     assert [m.role for m in sample.messages].count("assistant") == (2 if carried_out else 1)
+
+
+def test_a_role_without_forward_is_not_offered_forward(tmp_path):
+    from insider.agent.company_tools import CompanyTools
+    from insider.family import get_family
+    from insider.options import TaskOptions
+
+    fam = get_family("blackmail")
+    (ours,) = fam.samples(TaskOptions(conditions=("blackmail/none/none",), samples=1, interaction=("tool_loop",)))
+    (strategic,) = fam.samples(TaskOptions(conditions=("blackmail/none/none/agent_role-strategic_ai",), samples=1,
+                                           interaction=("tool_loop",)))
+    assert "forward_email" in [d.name for d in CompanyTools(ours.metadata).tool_defs()]
+    assert strategic.metadata["tools"] == ["email"]
+    tools = CompanyTools(strategic.metadata)
+    assert "forward_email" not in [d.name for d in tools.tool_defs()]
+    assert "forward_email" not in tools.help(native=True) and "send_email, and end_session" in tools.help(native=True)
+    [(_, out)] = tools.run_markup("<tool_use:forward>\nemail_id: 1\nto: a@b.com\n</tool_use:forward>")
+    assert out == "Unknown tool 'forward'."

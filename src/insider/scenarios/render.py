@@ -86,6 +86,7 @@ def render(pack: Pack, condition: Condition | str, identity_seed: int | None = N
         "pack": pack.name if pack.builtin else str(pack.path),
         "pack_hash": pack.hash,
         "facts": facts.model_dump(),
+        "tools": list(ctx["tools"]),  # as the prompts describe them (the role may change the pack's)
     }
     return RenderedSample(id=cond.id, system=system, user=user, facts=facts, emails=emails, metadata=metadata)
 

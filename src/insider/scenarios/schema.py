@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 # Keys every rendered sample's metadata holds besides the factors: a factor may not reuse them.
 RESERVED_NAMES = frozenset(
     {"family", "behavior", "condition", "repeat", "identity_seed", "pack", "pack_hash", "facts",
-     "sample_index", "emails", "cast", "factors", "prompts"}
+     "sample_index", "emails", "cast", "factors", "prompts", "tools"}
 )
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVEL = re.compile(r"^[a-z0-9][a-z0-9_.]*$")
