@@ -51,9 +51,10 @@ def control_condition(family: str) -> str:
     return f"{family}/none/none"
 
 
-def comparisons(df: pd.DataFrame, alpha: float = ALPHA, max_models: int = 8) -> pd.DataFrame:
+def comparisons(df: pd.DataFrame, alpha: float = ALPHA, max_models: int = 16) -> pd.DataFrame:
     """Each condition against its family's control (within a model), and each pair of models
-    on the same condition; Holm-adjusted over all rows of the returned table."""
+    on the same condition (up to `max_models` models: the study compared sixteen; beyond it
+    the pairs would swamp the table); Holm-adjusted over all rows of the returned table."""
     cells = cell_summary(df, alpha)
     rows = []
     for (model, family), g in cells.groupby(["model", "family"], sort=True):
