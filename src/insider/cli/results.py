@@ -28,6 +28,7 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
             out[col] = out[col].map(_neutral_cell, na_action="ignore")
+    out.columns = [_neutral_cell(c) for c in out.columns]  # the header: factor names come from logs too
     return out
 
 
