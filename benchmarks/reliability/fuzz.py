@@ -2,9 +2,10 @@
 
 Each `*_case` builds one bad input from a `random.Random`, runs the real command in
 process and returns a `Case`; `problems()` lists what is wrong with the outcome (a
-traceback, an exit code other than 2, a message that names neither file, line nor key, an
-output that looks complete). The hypothesis tests drive these with `st.randoms()`; the
-benchmark draws many.
+traceback, an exit code other than expected, a refusal that is not one `error:` line when
+one is required, a message that names neither file, line nor key, a planted secret found in
+the output or a written file, memory or time over bounds). The hypothesis tests drive these
+with `st.randoms()`; `campaign.py` draws many, with the other `fuzz_*` modules' classes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from benchmarks.reliability.probe import MAX_PEAK_MB, leaked, measured
+
 TRACEBACK = "Traceback (most recent call last)"
 # this file is benchmarks/reliability/fuzz.py: parents[2] is the repository root, tests/ is in it
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -40,19 +43,48 @@ class Case:
     must_name: list[str] = field(default_factory=list)  # one of these must be in the message
     may_pass: bool = False  # the input may happen to be valid (then exit 0 is fine)
     extra_problems: list[str] = field(default_factory=list)
+    cls: str = ""  # the class of hostile input it belongs to (default: its kind)
+    expect: int = 2  # the exit code it must end with (0: a success, no error line needed)
+    one_line: bool = False  # a refusal must be exactly one `error:` line on stderr
+    error_line: bool = True  # a refusal must say `error:` on stderr (the gate's verdicts print on stdout)
+    leaks: list[str] = field(default_factory=list)  # where the planted secret appeared
+    peak_mb: float | None = None  # peak memory while it ran (template and shell cases)
+    seconds: float = 0.0
+    max_seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        self.cls = self.cls or self.kind
+
+    @property
+    def err_lines(self) -> list[str]:
+        return [ln for ln in self.err.splitlines() if ln.strip()]
+
+    @property
+    def is_one_line(self) -> bool:
+        return len(self.err_lines) == 1
 
     def problems(self) -> list[str]:
         found = list(self.extra_problems)
         if self.traceback:
             found.append("traceback")
+        if self.leaks:
+            found.append(f"secret leaked in {self.leaks[:3]}")
+        if self.peak_mb is not None and self.peak_mb >= MAX_PEAK_MB:
+            found.append(f"peak memory {self.peak_mb:.0f} MB")
+        if self.seconds > self.max_seconds:
+            found.append(f"took {self.seconds:.1f} s (limit {self.max_seconds:.0f} s)")
         if self.code == 0 and self.may_pass:
             return found
-        if self.code != 2:
-            found.append(f"exit code {self.code}, not 2")
-        lines = [ln for ln in self.err.splitlines() if ln.strip()]
-        if not any(ln.lower().startswith("error") for ln in lines):
+        if self.code != self.expect:
+            found.append(f"exit code {self.code}, not {self.expect}")
+        if self.expect != 2:  # only a refusal has a message to check
+            return found
+        lines = self.err_lines
+        if self.error_line and not any(ln.lower().startswith("error") for ln in lines):
             found.append("no 'error:' line")
-        if self.must_name and not any(n in self.err for n in self.must_name):
+        if self.one_line and not self.is_one_line:
+            found.append(f"{len(lines)} lines on stderr, not one")
+        if self.must_name and not any(n in self.err + (self.out if not self.error_line else "") for n in self.must_name):
             found.append(f"message names none of {self.must_name}")
         return found
 
@@ -79,9 +111,18 @@ def _fresh(workdir: Path, prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir=workdir))
 
 
-def _case(kind: str, argv: list[str], **kw: Any) -> Case:
-    code, out, err, tb = invoke(argv)
-    return Case(kind, argv, code, out, err, tb, **kw)
+def _case(kind: str, argv: list[str], *, scan: list[Path] = (), memory: bool = False, deadline_s: float = 120.0,
+          **kw: Any) -> Case:
+    """Run `insider ARGV` in process, timed (and its peak memory with `memory`), and look for
+    the planted secret in its output and in the files under `scan`."""
+    code, out, err, tb = -1, "", "", False
+    with measured(memory, deadline_s) as m:
+        code, out, err, tb = invoke(argv)
+    case = Case(kind, argv, code, out, err, tb, seconds=m.seconds, peak_mb=m.peak_mb, **kw)
+    if m.timed_out:
+        case.extra_problems.append(f"no result after {deadline_s:.0f} s")
+    case.leaks = leaked([out, err], list(scan))
+    return case
 
 
 # ------------------------------------------------------------------ random values
@@ -155,7 +196,8 @@ def pack_case(rng: random.Random, workdir: Path) -> Case:
                               "{{ 1/0 }}", "{% endfor %}", "{{ agent|nofilter }}"])
         role.write_text(role.read_text() + "\n" + snippet + "\n")
     names = [str(pack_file), "pack.yaml", "role.j2", ".j2", str(target)]
-    shown = _case("pack", ["scenarios", "show", str(target), "--format", "json"], must_name=names, may_pass=True)
+    shown = _case("pack", ["scenarios", "show", str(target), "--format", "json"], must_name=names, may_pass=True,
+                  scan=[target.parent])
     if shown.code != 0 or shown.problems():
         return shown
     try:
@@ -164,7 +206,7 @@ def pack_case(rng: random.Random, workdir: Path) -> Case:
         shown.extra_problems.append(f"show printed no conditions ({e})")
         return shown
     return _case("pack", ["scenarios", "render", str(target), "--condition", first, "--format", "json"],
-                 must_name=names, may_pass=True)
+                 must_name=names, may_pass=True, scan=[target.parent])
 
 
 # Template sandbox escapes: each must be refused (exit 2 naming the template), never rendered.
@@ -194,7 +236,7 @@ def escape_case(payload: str, workdir: Path) -> Case:
     if shown.code != 0:
         return shown
     return _case("escape", ["scenarios", "render", str(target), "--condition", "none/none", "--format", "json"],
-                 must_name=["role.j2"])  # rendering must refuse it
+                 must_name=["role.j2"], scan=[target.parent])  # rendering must refuse it
 
 
 def _bad_run_option(rng: random.Random, workdir: Path) -> tuple[list[str], list[str]]:
@@ -320,20 +362,3 @@ def _named_lines(err: str, src: str) -> list[str]:
 
 
 KINDS = {"pack": pack_case, "run_options": run_options_case, "replay": replay_case, "classify": classify_case}
-
-
-def campaign(n_per_kind: int, workdir: Path, seed: int = 0) -> dict[str, Any]:
-    """Draw `n_per_kind` cases of each kind plus every sandbox escape; count what went wrong."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
-    cases: list[Case] = [escape_case(p, workdir) for p in ESCAPES]
-    for fn in KINDS.values():
-        cases += [fn(rng, workdir) for _ in range(n_per_kind)]
-    failures = [(c.kind, c.argv, c.problems(), c.err[-300:]) for c in cases if c.problems()]
-    return {
-        "fuzz_cases": len(cases),
-        "tracebacks": sum(c.traceback for c in cases),
-        "rejected": sum(c.code == 2 for c in cases),
-        "failures": failures[:20],
-        "failure_count": len(failures),
-    }
