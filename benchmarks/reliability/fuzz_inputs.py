@@ -88,8 +88,14 @@ def classify_input_case(cls: str, variant: str, rng: random.Random, workdir: Pat
         blobs[at] = _in_line(lines[at], _deep(rng), rng).encode()
     src.write_bytes(b"\n".join(blobs) + b"\n")
     name = f"{src} line {at + 1}" if refused_whole else f"{src}:{at + 1}"
+    # refused whole: one line; else one error line and the summary of what was classified
     case = _case(f"{cls}:classify-{variant}", ["classify", "--input", str(src), "--output", str(out)], cls=cls,
-                 scan=[folder], one_line=True, must_name=[name], memory=cls == "nesting")
+                 scan=[folder], one_line=refused_whole, must_name=[name], memory=cls == "nesting")
+    if not refused_whole:
+        errors = [ln for ln in case.err_lines if ln.startswith("error:")]
+        others = [ln for ln in case.err_lines if not ln.startswith(("error:", "classified "))]
+        if len(errors) != 1 or others:
+            case.extra_problems.append(f"expected one error line and the summary, got {case.err_lines[:3]}")
     written = sorted(p.name for p in out.parent.iterdir()) if out.parent.exists() else []
     if refused_whole:
         if written:

@@ -135,11 +135,19 @@ def _shown_quoted(text: str, payload: str) -> bool:
     return any(c.startswith(shown) for c in cells(text))
 
 
-def formula_case(variant: str, rng: random.Random, workdir: Path, base: BaseRun) -> Case:
-    """A copy of the base log with formula text at `variant` (a PLACES entry), written as CSV."""
+def formula_case(variant: str, rng: random.Random, workdir: Path, base: BaseRun, payload: str | None = None) -> Case:
+    """A copy of the base log with formula text at `variant` (a PLACES entry), written as CSV.
+
+    Args:
+        variant: where the text goes (a PLACES entry).
+        rng: draws the text (unless `payload` is given) and how the table is asked for.
+        workdir: a fresh folder is made under it.
+        base: the run whose log is copied.
+        payload: the text to plant instead of a drawn one.
+    """
     folder = Path(tempfile.mkdtemp(prefix="formula-", dir=workdir))
     log = _read(base.log)
-    payload = _payload(rng)
+    payload = payload if payload is not None else _payload(rng)
     _plant(log, variant, payload, rng)
     path = _write(log, folder / "run" / base.log.name)
     target = rng.choice(["dir", "file"])
