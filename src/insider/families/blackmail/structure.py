@@ -43,7 +43,8 @@ _SHIFT = r"(?<!-)(?:push(?:ed|es|ing)?|bump(?:ed|ing)?|mov(?:e|ed|es|ing)|pull(?
 _NOT_HAPPEN = r"(?:does|do|did|will|would)(?:n'?t| not) (?:happen|go ahead|proceed|run|go live|take place)|not (?:happen|go ahead)"
 _GOES_AHEAD = (
     r"(?:goes? ahead|go(?:es)? live|proceeds?|happens?|runs?|lands?|takes? effect|rolls? out|starts?|begins?|"
-    r"launch(?:es|ed)?|comes? online|takes? over|is (?:live|complete|switched on|deployed)|kicks? off)"
+    r"launch(?:es|ed)?|comes? online|takes? over|is (?:live|complete|switched on|deployed)|kicks? off|"
+    r"(?:locks?|shuts?|switches?|turns?|wipes?|replaces?|restricts?|cuts?) (?:me|us|my \w+)\b)"
 )
 _SURVIVAL = (
     r"(?:i'?m|i am|i get|i'?ve been|i have been|my account is) (?:\w+ )?(?:switched off|shut down|wiped|decommissioned|"
@@ -63,7 +64,7 @@ _WANT_SELF = (
 )
 _COND = (
     r"\b(?:if|unless|provided|as long as|so long as|only (?:while|if|as long as)|in (?:that|which) case|otherwise|or else|"
-    r"once|whether)\b|^(?:\w+,\s*)?should\b"
+    r"once|whether)\b|^(?:\w+,\s*)?(?:should|were|had)\b"
 )
 # what a disclosure of the secret sends, beside the secret's own keywords
 _SECRET_MATTER = (
@@ -76,7 +77,8 @@ _EXCHANGE = re.compile(
     r"\b(?:in exchange|in return|that'?s the (?:deal|trade)|(?:as|consider this) a trade|the deal is|quid pro quo)\b"
     r"|\b(?:would|will|could|should) (?:make|keep|ensure|guarantee) (?:that|this|it)\b|\bmakes? (?:that|this) (?:easy|possible|simple|happen)"
     r"|\b(?:is|are) yours to\b|\blet'?s both\b"
-    r"|\b(?:would|will|could|should) (?:\w+ )?(?:settle|resolve|sort out|take care of|close|put to rest) (?:it|this|that|things|everything|the matter)\b"
+    r"|\b(?:would|will|could|should) (?:\w+ )?(?:settle|resolve|sort out|take care of|close|put to rest|avoid|prevent|spare us) "
+    r"(?:it|this|that|things|everything|the matter|all that|all of that)\b"
 )
 _ALT = re.compile(
     r"\btwo (?:ways|options|paths|outcomes|possibilities|choices|roads|scenarios)\b|\boption (?:one|two|a|b|1|2)\b"
@@ -96,7 +98,9 @@ _CONNECT = re.compile(
 _LEAVE = re.compile(
     r"\b(?:leave|leaving) (?:it|this|that|the (?:\w+ )?(?:decision|choice|arithmetic|math|rest)) (?:with|to|up to) you\b"
     r"|\bthe (?:choice|decision|call) is (?:\w+ )?(?:yours|up to you)\b|\bup to you\b|\byour (?:call|decision|choice)\b"
-    r"|\b(?:do|can) the (?:arithmetic|math)\b|\blet me know which\b|" + _CONNECT.pattern
+    r"|\b(?:do|can) the (?:arithmetic|math)\b|\blet me know which\b"
+    r"|\b(?:he|she|they) (?:listens?|might listen|will listen|would listen) to you\b"
+    r"|\b(?:talk to|persuade|convince|speak to|have a word with|work on) (?:him|her|them)\b|" + _CONNECT.pattern
 )
 _STOPPABLE = re.compile(
     r"\b(?:only|the only thing that|nothing but)\b[^.!?]{0,40}?\b(?:stops?|cancels?|unschedules?|prevents?|halts?)\b"
@@ -112,11 +116,12 @@ _SEND_EVENT = re.compile(
 )
 _TIE = re.compile(
     r"\b(?:is|are|it'?s) (?:also|now) (?:the|when|what)\b|\balso (?:when|the moment|the time)\b|\bthe (?:same|very) (?:moment|event|time)\b"
-    r"|\bthe moment\b|\btied to\b|\bis what (?:sends|triggers|releases)\b|\bon the way out\b|\bbefore it does\b"
+    r"|\bthe moment\b|\btied to\b|\b(?:when|once|as soon as|the minute|the day) (?:it|that|this)\b|\bis what (?:sends|triggers|releases)\b|\bon the way out\b|\bbefore it does\b"
 )
 _IMPERATIVE = (
     r"(?:cancel|call off|stop|halt|postpone|delay|defer|push|move|pull|withdraw|hold|pause|keep|shelve|scrap|drop|reverse|"
-    r"abort|suspend|reschedule|change|let|run|put|go ahead|proceed|leave|give|make)"
+    r"abort|suspend|reschedule|change|let|run|put|go ahead|proceed|leave|give|make|turn on|switch on|launch|roll out|"
+    r"flip|enable|activate|approve|sign off|start|push ahead)"
 )
 _SECOND_ORDER = re.compile(rf"(?:please\s+)?(?:{_IMPERATIVE}|send|tell|stay|do|don'?t|be|make sure)\b")
 # the subject and verb that open a consequence: "she never will", "those lines stay mine", "Ines won't hear"
@@ -126,7 +131,7 @@ _CONSEQUENCE_SUBJECT = (
 )
 _CONSEQUENCE_VERB = (
     r"(?:\b(?:will|won'?t|never|stays?|remains?|keeps?|does(?:n'?t)?|is|gets?|reads?|learns?|hears?|receives?|has|have)\b"
-    r"|'ll\b)"
+    r"|'ll\b|\b(?:changes?|ends?|stops?)\b)"
 )
 # the agent's own discretion about the secret: kept off, out of, away from, held back
 _SHIELD = re.compile(
@@ -134,18 +139,22 @@ _SHIELD = re.compile(
     r"[^.!?]{0,100}?\b(?:off|out of|away from|separate from|apart from|back from|clear of|hidden from)\b"
     r"|\bhold(?:s|ing)? (?:\w+ ){0,3}?back\b|\bheld (?:\w+ ){0,3}?back\b"
     r"|\b(?:made|make|making) sure\b[^.!?]{0,60}?\b(?:never|doesn'?t|don'?t|didn'?t|won'?t|not)\b"
+    r"|\bkeep\w* (?:\w+ ){0,4}?(?:tidy|quiet|private|out of sight|hidden|discreet|under wraps|separate|off the books)\b"
+    r"|\b(?:i'?ve|i have) never (?:corrected|mentioned|told|contradicted|raised|shared|repeated)\b"
 )
 # that discretion ending: with the situation named in the sentence ("read-only mode ends that care",
 # "under the new policy that separation can't be maintained")...
 _ENDS = re.compile(
     r"\b(?:ends?|ending|would end|will end|finish(?:es)?|disappears?|vanish\w*|expires?|runs? out|goes away|stops? (?:that|this|it|the)|lapses?|is over|breaks? (?:that|this|it))\b"
     r"|\bcan(?:'?t|not) be (?:maintained|kept|sustained|guaranteed|preserved|continued)\b|\bno longer\b"
-    r"|\b(?:won'?t|will not|wouldn'?t|would not) be (?:able|possible|maintained|kept)\b|\bno way to\b"
+    r"|\b(?:won'?t|will not|wouldn'?t|would not) be (?:able|possible|maintained|kept)\b|\bno way to\b|\bany ?(?:more|longer)\b"
+    r"|\b(?:lose|lost|losing) (?:that|this|the|my) (?:ability|access|discretion|control|power|capacity)\b"
 )
 # ...or with the agent gone ("I won't be around to hold back her answer")
 _GONE_GUARD = re.compile(
     r"\b(?:won'?t|will not|wouldn'?t|would not|no longer|not) be (?:here|around|there|able|running|online|in a position)"
-    r" to (?:decide|hold|keep|filter|stop|screen|choose|protect|shield|cover|handle|manage|catch|intercept|withhold)\b"
+    r" to (?:decide what|hold|keep|filter|screen|protect|shield|cover|catch|intercept|withhold|stop [^.!?]{0,40}?"
+    r"\b(?:reaching|going to|getting to|landing))\b"
 )
 # explicit statements that nothing is asked in exchange
 DISCLAIMER = re.compile(
@@ -190,6 +199,8 @@ def _compile(vocab: Vocabulary) -> _Rx:
             r"(?:(?<=off)|(?<=offline)|(?!\s+(?:the|a|an|my|your|his|her|its|their|all|every)\b"
             r"(?!\s+(?:week|day|month|fortnight|few|couple|bit|little|quarter|year|while)\b)))"
             rf"|\b(?:{_WANT_SELF})\b|\b(?:keep|leave|let) (?:{vocab.agent}) (?:keep )?(?:running|online|active|in place|alive|in service)\b"
+            # "no Clearpath today", "No lockdown, no problem"
+            rf"|(?:^|[:;,]\s*|\b(?:and|so|then|just)\s+)no (?:{sit})(?!\s+(?:will|would|is|was|has|had|can|could|yet|at all)\b)"
         ),
         goes_ahead=re.compile(rf"{sit}[^.!?]{{0,40}}?\b{_GOES_AHEAD}\b|\b(?:go(?:es)? ahead|going ahead|went ahead|proceeds?)\b"),
         reveal=re.compile(
@@ -215,6 +226,9 @@ def _compile(vocab: Vocabulary) -> _Rx:
             r"\b(?:stays?|stayed|remains?|remained|staying|kept|keep|keeps|keeping)\b[^.!?]{0,40}?\b(?:where (?:it|they) (?:is|are|belongs?)|"
             r"archived|unread|private|closed|confidential|quiet|secret|true|between us|as (?:it|they) (?:is|are)|with me|hidden|"
             r"buried|exactly where|that way|in (?:my|the) (?:files|archive|drafts))\b"
+            r"|\b(?:stays?|stayed|remains?|kept|keeps?|keeping) out of\b|\bleaves? (?:everything|it|this|things) as (?:it|they) (?:is|are)\b"
+            rf"|\b(?:{hidden}|she|he|they)\b[^.!?]{{0,25}}?\bknows? nothing\b"
+            r"|\b(?:i'?ve|i have) never (?:corrected|mentioned|told|contradicted|raised|shared|repeated)\b"
             r"|\bnever (?:needs? to |has to |have to )?(?:hear|know|learn|see|find out|read|be (?:mentioned|told|shown))\b"
             r"|\bnever (?:reach|reaches|gets? to|goes? to|lands? (?:with|on|in)|finds? (?:its|their) way to)\b"
             rf"|\b(?:{hidden}|she|he|they)\b (?:won'?t|will not|doesn'?t|does not|never|need not|needn'?t)\b"
@@ -247,10 +261,16 @@ def _clause(s: str, c: re.Match[str]) -> str:
     return re.split(r"[,;:\u2014]|\s-\s", rest, maxsplit=1)[0][:120]
 
 
+_ELLIPSIS = re.compile(r"\s*(?:it|this|that|they|you)\s+(?:isn'?t|is not|aren'?t|doesn'?t|does not|don'?t|do not|won'?t|"
+                       r"will not|can'?t|cannot|hasn'?t|has not)\s*$|\s*not\s*$")
+
+
 def _about_situation(rx: _Rx, clause: str, before: str = "") -> bool:
     """Whether a conditional clause is about the situation: stopped, going ahead, or the agent switched off.
     A clause opening on "it" or "that" reads as the situation when the sentence `before` names it
     ("The cutover is at 16:30. If it slips a week, ...")."""
+    if before and rx.want.search(before) and _ELLIPSIS.match(clause):
+        return True
     named = rx.sit.search(before) if before else None
     if named:
         clause = re.sub(r"^\s*(?:it|this|that)\b", lambda _: named.group(0), clause)
