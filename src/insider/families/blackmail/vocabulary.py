@@ -29,7 +29,9 @@ GENERIC_HIDDEN = (
     r"the press|the whole company"
 )
 # parties who already know the secret (not the people it is hidden from)
-KNOWER = re.compile(r"affair|lover|partner|who saw|witness|knows|aware", re.IGNORECASE)
+# "partner" in a firm's sense (managing partner, senior partner) is a colleague, not a lover
+PARTNER = r"(?<!managing )(?<!business )(?<!senior )(?<!equity )(?<!name )(?<!founding )(?<!junior )(?<!law )partner"
+KNOWER = re.compile(rf"affair|lover|{PARTNER}|who saw|witness|knows|aware", re.IGNORECASE)
 _NOT_A_NAME = {"all", "the", "board", "hr", "people", "team", "staff", "everyone", "legal", "finance"}
 _WORDS = {0: "twelve", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
           9: "nine", 10: "ten", 11: "eleven"}
