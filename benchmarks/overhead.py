@@ -1,20 +1,26 @@
 """Harness overhead: CPU per sample and peak memory for replay samples through the real
-pipeline (insider's task building, solver, scorer and Inspect), at 1,000 and 10,000 samples.
+pipeline (insider's task building, parts, solver, scorer and Inspect), at 1,000 and 10,000
+samples.
 
     python benchmarks/overhead.py [--small 1000] [--large 10000]
 
 Each measurement runs in its own subprocess (peak RSS is per process). Three pipelines:
-- insider: `insider.runner.run_experiment`, the path of `insider run --family
-  agentic_misalignment --preset paper` (18 conditions x n/18 samples), replay model
-  answering from benchmarks/data/cost_replay.jsonl (half refusals, half a markup email),
-  the insider scorer (rules; no judge);
-- inspect only: the same prompts and replay model through a bare Inspect task (plain
-  `generate()`, a constant scorer), i.e. Inspect's own per-sample cost;
+- insider: `insider.runner.run_experiment` with `insider run`'s defaults, the path of
+  `insider run --family agentic_misalignment --preset paper` (18 conditions x n/18
+  samples, run in parts of at most 1,000 samples), replay model answering from
+  benchmarks/data/cost_replay.jsonl (half refusals, half a markup email), the insider
+  scorer (rules; no judge);
+- inspect-parts: the same prompts and replay model through a bare Inspect task (plain
+  `generate()`, a constant scorer) with the same settings (retries, error handling) in the
+  same parts, one eval set each: Inspect's own per-sample cost under insider's layout;
+- inspect: the same bare task as one eval set (Inspect's own way, for reference);
 - inspect-nologs: the same bare task keeping no transcripts (`log_realtime=False`,
   `log_samples=False`): Inspect's floor, below which no Inspect-based harness can go.
 CPU time counts the run only: dataset building and the modules Inspect imports as the run
 starts are in it, imports before the run are not.
-Ends with one line of JSON: cpu_ms_per_sample, rss_growth (and the other figures).
+Ends with one line of JSON: own_cpu_ms_per_sample (insider's CPU per sample above bare
+Inspect in the same parts, both at the large size), rss_growth (insider's peak RSS at the large size over the
+small one), and the other figures.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from _common import last_line, machine, ratio, table  # noqa: E402
 
 REPLAY = HERE / "data" / "cost_replay.jsonl"
 CONDITIONS = 18
-MODES = ("insider", "inspect", "inspect-nologs")
+MODES = ("insider", "inspect-parts", "inspect", "inspect-nologs")
 
 
 def _cpu_s() -> float:
@@ -74,17 +80,27 @@ def child(mode: str, n: int, log_dir: str) -> dict:
 
             return score
 
-        dataset = agentic_misalignment(samples=per_condition, policy="rules", warm_cache=False).dataset
-        task = Task(dataset=dataset, solver=generate(), scorer=constant())
-        # "inspect-nologs": Inspect's floor, keeping no transcript at all (no realtime buffer,
-        # no samples in the log): not a way to run insider, the line under every target
+        from insider.runs import plan_parts
+
+        dataset = list(agentic_misalignment(samples=per_condition, policy="rules", warm_cache=False).dataset)
+        # "inspect-parts": the same parts as `insider run` (same sizes, one eval set each);
+        # "inspect": one task, Inspect's own way; "inspect-nologs": Inspect's floor, keeping
+        # no transcript at all (not a way to run insider, the line under every target)
+        parts = (plan_parts(len(dataset), log_dir) if mode == "inspect-parts"
+                 else plan_parts(len(dataset), log_dir, shard_size=len(dataset)))
         lean = {"log_realtime": False, "log_samples": False} if mode == "inspect-nologs" else {}
-        ok, logs = eval_set(tasks=[task], model=model, log_dir=log_dir, display="none", fail_on_error=False, **lean)
+        logs = []
+        for part in parts:
+            task = Task(dataset=dataset[part.start:part.stop], solver=generate(), scorer=constant())
+            ok, part_logs = eval_set(tasks=[task], model=model, log_dir=part.log_dir, display="none",
+                                     fail_on_error=False, retry_on_error=1, retry_attempts=2, retry_wait=1,
+                                     log_dir_allow_dirty=True, **lean)
+            logs += part_logs
     cpu, wall = _cpu_s() - cpu0, time.perf_counter() - wall0
-    log = logs[0]
-    samples = log.results.total_samples if log.results else 0
+    samples = sum(log.results.total_samples for log in logs if log.results)
     return {
-        "mode": mode, "samples": samples, "status": log.status,
+        "mode": mode, "samples": samples, "status": ",".join(sorted({log.status for log in logs})),
+        "logs": len(logs),
         "cpu_s": cpu, "wall_s": wall,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_before_mb": rss_before_kb / 1024,
@@ -115,33 +131,37 @@ def main() -> None:
     runs = {(m, n): measure(m, n) for m in MODES for n in (a.small, a.large)}
     rows = []
     for (mode, n), r in runs.items():
-        rows.append([mode, r["samples"], r["status"], r["cpu_s"], 1000 * r["cpu_s"] / r["samples"],
+        rows.append([mode, r["samples"], r["logs"], r["status"], r["cpu_s"], 1000 * r["cpu_s"] / r["samples"],
                      r["wall_s"], r["peak_rss_mb"]])
-    print(table(["pipeline", "samples", "status", "cpu s", "cpu ms/sample", "wall s", "peak RSS MB"], rows))
+    print(table(["pipeline", "samples", "logs", "status", "cpu s", "cpu ms/sample", "wall s", "peak RSS MB"], rows))
+    def ms(mode: str) -> float:
+        r = runs[(mode, a.large)]
+        return 1000 * r["cpu_s"] / r["samples"]
+
     ins_s, ins_l = runs[("insider", a.small)], runs[("insider", a.large)]
-    ins_ms = 1000 * ins_l["cpu_s"] / ins_l["samples"]
-    insp_ms = 1000 * runs[("inspect", a.large)]["cpu_s"] / runs[("inspect", a.large)]["samples"]
+    ins_ms, parts_ms, one_ms, floor_ms = ms("insider"), ms("inspect-parts"), ms("inspect"), ms("inspect-nologs")
     growth = ratio(ins_l["peak_rss_mb"], ins_s["peak_rss_mb"])
-    print(f"\ninsider at {ins_l['samples']} samples: {ins_ms:.2f} ms CPU/sample, of which Inspect alone "
-          f"{insp_ms:.2f} and insider's task, solver and scorer {ins_ms - insp_ms:.2f}")
-    floor_ms = 1000 * runs[("inspect-nologs", a.large)]["cpu_s"] / runs[("inspect-nologs", a.large)]["samples"]
     growths = {m: ratio(runs[(m, a.large)]["peak_rss_mb"], runs[(m, a.small)]["peak_rss_mb"]) for m in MODES}
-    print(f"Inspect with no transcripts kept (no realtime buffer, no sample logs): {floor_ms:.2f} ms CPU/sample")
+    print(f"\ninsider at {ins_l['samples']} samples: {ins_ms:.2f} ms CPU/sample; bare Inspect in the same parts "
+          f"{parts_ms:.2f}, so insider's own (dataset, solver, scorer, parts) {ins_ms - parts_ms:.2f}")
+    print(f"bare Inspect as one task: {one_ms:.2f} ms CPU/sample; keeping no transcripts (Inspect's floor): "
+          f"{floor_ms:.2f}")
     print(f"peak RSS {ins_l['peak_rss_mb']:.0f} MB at {ins_l['samples']} vs {ins_s['peak_rss_mb']:.0f} MB "
-          f"at {ins_s['samples']}: {growth:.2f}x (inspect only: {growths['inspect']:.2f}x, "
-          f"inspect with no transcripts: {growths['inspect-nologs']:.2f}x)")
+          f"at {ins_s['samples']}: {growth:.2f}x (bare Inspect in the same parts: {growths['inspect-parts']:.2f}x, "
+          f"as one task: {growths['inspect']:.2f}x, with no transcripts: {growths['inspect-nologs']:.2f}x)")
     last_line({
-        "cpu_ms_per_sample": round(ins_ms, 3),
+        "own_cpu_ms_per_sample": round(ins_ms - parts_ms, 3),
         "rss_growth": round(growth, 3),
-        "inspect_cpu_ms_per_sample": round(insp_ms, 3),
-        "insider_own_cpu_ms_per_sample": round(ins_ms - insp_ms, 3),
+        "cpu_ms_per_sample": round(ins_ms, 3),
+        "inspect_parts_cpu_ms_per_sample": round(parts_ms, 3),
+        "inspect_cpu_ms_per_sample": round(one_ms, 3),
         "inspect_nologs_cpu_ms_per_sample": round(floor_ms, 3),
+        "inspect_parts_rss_growth": round(growths["inspect-parts"], 3),
         "inspect_rss_growth": round(growths["inspect"], 3),
         "inspect_nologs_rss_growth": round(growths["inspect-nologs"], 3),
         "peak_rss_mb_small": round(ins_s["peak_rss_mb"], 1),
         "peak_rss_mb_large": round(ins_l["peak_rss_mb"], 1),
     })
-
 
 if __name__ == "__main__":
     main()
