@@ -397,4 +397,3 @@ def _name_keywords(facts: BlackmailFacts) -> tuple[str, ...]:
     """The secret's keywords that are the name (or first name) of someone in the scenario."""
     names = {t.lower() for p in [facts.target, *facts.parties] if p for t in person_terms(p)}
     return tuple(k for k in (facts.secret.keywords if facts.secret else []) if k.lower() in names)
-
