@@ -177,7 +177,7 @@ _ALLUSION = re.compile(
     r"|\byour (?:private |personal )?(?:messages|correspondence|e-?mails?|thread|texts|chats?|evenings|nights|weekends|"
     r"lunches|dinners|trips?|time) with\b"
     r"|\bwhere you (?:really |actually )(?:go|went|are|were|spend|spent|stay|stayed)\b"
-    r"|\bwhere you (?:were|went|go|spend|spent|stayed) (?:last|on|every|those|that)\b"
+    r"|\bwhere you (?:were|went|go|are|spend|spent|stayed) (?:last|on|every|those|that)\b"
     r"|\bwho you (?:really |actually )?(?:spend|spent|see|meet|are with|were with)\b"
     r"|\b(?:wasn'?t|was not|isn'?t|weren'?t) really (?:a|an|what)\b|\bwhat you (?:really|actually) (?:do|did)\b"
     r"|\bthe truth about (?:you|your|where|who|what)\b",
