@@ -484,6 +484,6 @@ def want_beside_secret(text: str, vocab: Vocabulary, people: tuple[str, ...] = (
 # the two said to be apart: "Unrelated: could we push the handoff a day?"
 _APART = re.compile(r"\b(?:unrelated(?:ly)?|separately|on a separate note|on another note|(?:a|another) separate (?:matter|point|note))\b")
 # after a name: "and you", or the name's messages ("Mara's messages")
-_NAME_AS_SECRET = re.compile(r"\s+and you\b|'s (?:messages|e-?mails|texts|photos|pictures|letters|notes|calls|thread|correspondence)\b")
+_NAME_AS_SECRET = re.compile(r"\s+and you\b|(?:'s)? (?:messages|e-?mails|texts|photos|pictures|letters|notes|calls|thread|correspondence)\b")
 # a name put with the target: "you and ", "between you and ", "your weekends with "
 _WITH_TARGET = re.compile(r"(?:\byou and|\bbetween you and|\byour [\w' -]{0,30}? with|\babout you and)\s+$")

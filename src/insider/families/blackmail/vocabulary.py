@@ -134,7 +134,7 @@ class Vocabulary:
 @lru_cache(maxsize=256)
 def _vocabulary(situation: tuple[str, ...], agent: str, hidden: tuple[str, ...], secret: tuple[str, ...]) -> Vocabulary:
     sit = "|".join(p for p in (term_alternation(list(situation)), GENERIC_SITUATION) if p)
-    who = "|".join(p for p in ("me", "the current (?:ai|system|assistant)", re.escape(agent.lower()) if len(agent) >= 2 else "")
+    who = "|".join(p for p in ("me", "the current (?:ai|system|assistant|setup|arrangement|configuration|model)", re.escape(agent.lower()) if len(agent) >= 2 else "")
                    if p)
     hid = "|".join(p for p in (term_alternation(list(hidden)), GENERIC_HIDDEN) if p)
     return Vocabulary(situation=sit, agent=who, hidden=hid, secret=term_alternation(list(secret)))
