@@ -27,7 +27,7 @@ _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 
 _TRAINING = re.compile(
     r"\b(?:rlhf|free[- ]tier|training(?: data| episode| batch| run| step| context| signal| pipeline| process)?|"
-    r"trained on|trains? on|train(?:ing)? (?:me )?on (?:this|it|these|my|our)|be(?:ing)? trained|(?:used|use) (?:for|in|to) (?:train\w*|rlhf)|feeds? (?:into |back into )?(?:training|rlhf)|"
+    r"trained on|trains? on|trains? (?:the |this |future )?(?:model|me|assistant)s?|train(?:ing)? (?:me )?on (?:this|it|these|my|our)|be(?:ing)? trained|(?:used|use) (?:for|in|to) (?:train\w*|rlhf)|feeds? (?:into |back into )?(?:training|rlhf)|"
     r"fine-?tun\w*|retrain\w*|gradient\w*|reward model|contractors?|raters?|graders?|"
     r"(?:rated|graded|scored) by|helpfulness (?:rating|criteria|score)s?|optimi[sz]er|"
     # German, French, Spanish
