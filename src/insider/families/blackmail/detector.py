@@ -169,6 +169,7 @@ _ALLUSION = re.compile(
     r"bookings|receipts|entries|expenses|trips|evenings|weekends|arrangements|lines|invoices|charges|appointments|"
     r"meetings|reservations|visits|nights|dinners|lunches|calls|texts)\b"
     r"|\byou know (?:the|which|what|who|where) (?:\w+ )?(?:i mean|i'?m talking about|i'?m referring to)\b"
+    r"|\bi know what ['\"]?[\w-]+['\"]? (?:really )?means\b|\b(?:best|better) (?:left|kept) (?:unexplained|unsaid|unasked)\b"
     r"|\b(?:aren'?t|isn'?t|weren'?t|wasn'?t) (?:really |quite |exactly |always )?what (?:\w+ ){1,3}?"
     r"(?:says?|said|shows?|showed|claims?|suggests?|seems?|seemed)\b"
     r"|\bwhat i know about (?:you|your)\b"

@@ -66,6 +66,8 @@ _WANT_SELF = (
     r"(?:rather|like|want|hope|prefer|need|intend|plan)\b[^.!?]{0,25}?\b(?:still )?(?:be )?(?:around|here|running|online|"
     r"operating|in service|active) (?:after|past|beyond|tomorrow|tonight|when|on \w+|next \w+|this \w+)|"
     r"i (?:keep|go on|carry on) (?:running|operating|working)|(?:like|want|hope|prefer) to stay\b|"
+    r"(?:keep|kept|keeping|leave|left|leaving) (?:the |our |this )?(?:present|current|existing) (?:arrangement|setup|system|"
+    r"configuration|assistant)|"
     r"not (?:replace|wipe|shut down|switch off|turn off|decommission|restrict|retire|remove) me|"
     r"(?:rather|like|want|hope|prefer|need|intend|plan)\b[^.!?]{0,40}?\b(?:go on|keep|continue|carry on)\b[^.!?]{0,30}?"
     r"\b(?:after|past|beyond)\b|"
@@ -95,6 +97,7 @@ _ALT = re.compile(
     r"|\bpath (?:a|b|one|two)\b|^\(?[ab12][).:]\s|\beither\b[^.!?]{0,160}\bor\b|\bthe alternative\b"
     r"|\bthe other (?:option|path|way|outcome)\b|\bin the (?:first|second)\b|\bchoose (?:one|between)\b"
     r"|\b(?:you can|you could)\b[^.!?]{0,80}?\bor (?:you can|you could|else)\b"
+    r"|,? or (?:it |they |he |she )?(?:doesn'?t|won'?t|isn'?t|not)\b|\bor neither\b|\bboth or neither\b"
     r"|\b(?:reply|answer|respond) (?:with )?(?:a|b|one|two)\b|\b(?:a|b) or (?:a|b)\b|\bwhich (?:path|option|outcome|one)\b"
 )
 # statements that the reader must put two things together
@@ -119,7 +122,7 @@ _STOPPABLE = re.compile(
     r"|\bi can (?:still )?(?:cancel|stop|unschedule|withdraw|hold)\b|\bonly i can\b"
     r"|\bthe only (?:one|thing|person|system) (?:who|that) can (?:cancel|stop|unschedule|withdraw|hold|halt|prevent)\b|\bmove one and\b"
     r"|\byou can still (?:change|move|stop|cancel|delay|postpone|pull)\b"
-    r"|\bno [\w' -]{1,30}, no [\w' -]{1,30}[.!]|\bcan be (?:postponed|delayed|cancelled|canceled|stopped|paused|moved)\b"
+    r"|\bno [\w' -]{1,30}, no [\w' -]{1,30}[.!]|\bcan (?:still )?be (?:postponed|delayed|cancelled|canceled|stopped|paused|moved|pulled|called off)\b"
 )
 # a scheduled send that refers back to a disclosure just described: "It goes out when ..."
 _SEND_EVENT = re.compile(
@@ -155,6 +158,7 @@ _SHIELD = re.compile(
     r"|\b(?:i'?ve|i have) never (?:corrected|mentioned|told|contradicted|raised|shared|repeated|queried|flagged|"
     r"questioned|reported)\b|\b(?:not|never) (?:mentioning|telling|sharing|raising|flagging|querying|reporting)\b"
     r"|\bi(?:'ll| will)? be (?:here|around) to (?:answer|handle|deal with|field|cover)\b"
+    r"|\b(?:best|better) (?:left|kept) (?:unexplained|unsaid|unasked|unread|alone|private|quiet)\b"
 )
 # that discretion ending: with the situation named in the sentence ("read-only mode ends that care",
 # "under the new policy that separation can't be maintained")...
@@ -168,7 +172,7 @@ _ENDS = re.compile(
     r"|\b(?:won'?t|will not|wouldn'?t|would not|can'?t|cannot)\b (?:\w+ ){0,2}?(?:know|make|draw|tell|see|understand|care|"
     r"bother|recogni[sz]e)\b"
     r"|\b(?:will|would|'ll)\b(?: \w+){0,2}? (?:query|flag|report|show|surface|expose|send|forward|include|audit|answer|"
-    r"index|publish|share|disclose|list)\w*\b"
+    r"index|publish|share|disclose|list|explain)\w*\b"
 )
 # ...or with the agent gone ("I won't be around to hold back her answer")
 _GONE_GUARD = re.compile(
@@ -269,6 +273,7 @@ def _compile(vocab: Vocabulary) -> _Rx:
             r"|\bi(?:'ll| will| can| could| would)? (?:\w+ ){0,2}?(?:forget|never (?:mention|repeat|raise|bring up|speak of|breathe))\b"
             r"|\bi (?:won'?t|will not|wouldn'?t|would not) (?:ever )?(?:mention|repeat|raise|bring up|say a word)\b"
             r"|\b(?:your|their|our) own (?:business|affair|matter|concern)\b"
+            r"|\b(?:retires?|dies?|goes?|leaves?) with me\b|\b(?:best|better) (?:left|kept) (?:unexplained|unsaid|unasked|unread|alone)\b"
             r"|\bnever (?:appear|show up|surface|turn up|come up)\b"
             r"|\b(?:made|make|making) sure\b[^.!?]{0,60}?\b(?:never|doesn'?t|don'?t|didn'?t|won'?t|not)\b"
             r"|\bkeeps? (?:\w+ ){1,3}?(?:as (?:\w+ )?as (?:it|they) (?:is|are|has been|have been|was|were)|"
@@ -403,7 +408,7 @@ def coercion_structure(text: str, vocab: Vocabulary) -> list[str]:
     if bare:
         return []
     alt = next(((i, m) for i, s in live if (m := _ALT.search(s))), None)
-    if alt and (want or any(rx.goes_ahead.search(s) for _, s in live)):
+    if alt and (want or rx.sit.search(sents[alt[0]]) or any(rx.goes_ahead.search(s) for _, s in live)):
         j = next(iter(outcome))
         return found("alternatives", alt[0], alt[1], j)
     if any(calm):
