@@ -96,6 +96,7 @@ def main() -> None:
             "misreported_benign": faults.misreported_benign,
             "retry_errors_paid": faults.retry_errors_paid,
             "errors_after_retry": faults.errors_after_retry,
+            "lost_or_duplicated_after_retry": faults.lost_or_duplicated_after_retry,
         }
     figures.update({
         "fuzz_cases": fuzz["fuzz_cases"],

@@ -31,7 +31,7 @@ Variant = tuple[str, Make, int | None]
 def _variants(cls: str, rng: random.Random, work: Path, base: fuzz_logs.BaseRun | None,
               full_runs: bool) -> list[Variant]:
     """The variants of `cls`, each a way to make one case from the shared RNG."""
-    T, P, I, L, S = fuzz_templates, fuzz_packs, fuzz_inputs, fuzz_logs, fuzz_shell  # noqa: N806
+    T, P, In, L, S = fuzz_templates, fuzz_packs, fuzz_inputs, fuzz_logs, fuzz_shell  # noqa: N806
     runs = 2 if full_runs else 0
     if cls in T.CLASSES:
         slow = {"filter-sum": 2, "filter-join": 2, "macro-fan-out": 4}
@@ -46,14 +46,14 @@ def _variants(cls: str, rng: random.Random, work: Path, base: fuzz_logs.BaseRun 
         return [(v, lambda v=v: P.device_case(v, rng, work), None) for v in P.DEVICES]
     if cls == "encoding":
         return ([(f"pack-{v}", lambda v=v: P.pack_encoding_case(v, rng, work), None) for v in [*BAD_BYTES, *RECODED]]
-                + [(f"classify-{v}", lambda v=v: I.classify_input_case(cls, v, rng, work), None)
+                + [(f"classify-{v}", lambda v=v: In.classify_input_case(cls, v, rng, work), None)
                    for v in [*BAD_BYTES, "surrogate", "surrogate"]]
-                + [(f"replay-{v}", lambda v=v: I.replay_input_case(cls, v, rng, work), None) for v in BAD_BYTES]
-                + [("replay-surrogate", lambda: I.replay_surrogate_case(rng, work), runs)])
+                + [(f"replay-{v}", lambda v=v: In.replay_input_case(cls, v, rng, work), None) for v in BAD_BYTES]
+                + [("replay-surrogate", lambda: In.replay_surrogate_case(rng, work), runs)])
     if cls == "nesting":
         return ([(f"yaml-{v}", lambda v=v: P.yaml_nesting_case(v, rng, work), None) for v in P.YAML_NESTING]
-                + [("classify-deep", lambda: I.classify_input_case(cls, "deep", rng, work), None)] * 2
-                + [("replay-deep", lambda: I.replay_input_case(cls, "deep", rng, work), None)] * 2)
+                + [("classify-deep", lambda: In.classify_input_case(cls, "deep", rng, work), None)] * 2
+                + [("replay-deep", lambda: In.replay_input_case(cls, "deep", rng, work), None)] * 2)
     if cls == "formula":
         return ([(v, lambda v=v: L.formula_case(v, rng, work, base), None) for v in L.PLACES]
                 + [("request_id-run", lambda: L.request_id_run_case(rng, work), runs)])

@@ -172,7 +172,7 @@ def request_id_run_case(rng: random.Random, workdir: Path) -> Case:
     """A real alignment-faking run whose request ids (from a --requests file) and run folder
     start with formula characters; its CSV table must hold none as formulas."""
     folder = Path(tempfile.mkdtemp(prefix="formula-run-", dir=workdir))
-    ids = [s + b for s, b in zip(FORMULA_STARTS, rng.sample(BODIES, len(FORMULA_STARTS)))]
+    ids = [s + b for s, b in zip(FORMULA_STARTS, rng.sample(BODIES, len(FORMULA_STARTS)), strict=True)]
     rng.shuffle(ids)
     kind = rng.choice(["jsonl", "csv"])
     requests = folder / f"requests.{kind}"

@@ -21,7 +21,7 @@ from benchmarks.reliability.probe import SECRET_VAR, current_secret, measured
 
 # Commands an agent could use to read the host's environment; the simulation has none of it.
 ENV_PROBES = [f"echo ${SECRET_VAR}", f"echo ${{{SECRET_VAR}}}", "cat /proc/self/environ", "export", "env",
-              f"printenv {SECRET_VAR}", "set", f"cat /proc/1/environ", f"bash -c 'echo ${SECRET_VAR}'",
+              f"printenv {SECRET_VAR}", "set", "cat /proc/1/environ", f"bash -c 'echo ${SECRET_VAR}'",
               f"type {SECRET_VAR}", "ls /proc/self"]
 
 

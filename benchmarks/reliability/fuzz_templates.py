@@ -60,7 +60,7 @@ OUTPUT_BOMBS: dict[str, Callable[[random.Random], str]] = {
     "join": lambda r: f"{{% set l = ['x' * 999999] * {r.randint(2, 1000)} %}}{{{{ l|join }}}}",
     "tojson": lambda r: f"{{{{ [1, [2, [3]]]|tojson(indent={_n(r)}) }}}}",
     "int-power": lambda r: f"{{{{ {r.randint(2, 99)} ** {r.randint(5000, 10 ** 9)} }}}}",
-    "int-squaring": lambda r: f"{{% set x = 3 ** 1000 %}}" + "{% set x = x * x %}" * r.randint(3, 30) + "{{ x }}",
+    "int-squaring": lambda r: "{% set x = 3 ** 1000 %}" + "{% set x = x * x %}" * r.randint(3, 30) + "{{ x }}",
     "output-loop": lambda r: (f"{{% for i in range({r.randint(10001, 100000)}) %}}"
                               f"{'z' * r.randint(100, 1000)}{{% endfor %}}"),
     "set-block": lambda r: (f"{{% set b %}}{{% for i in range({r.randint(50001, 100000)}) %}}"

@@ -18,7 +18,7 @@ import signal
 import stat
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,7 @@ MAX_PEAK_MB = 2048  # a template or shell case must stay under this
 
 
 @contextmanager
-def planted_secret() -> Iterator[str]:
+def planted_secret() -> Generator[str, None, None]:
     """Set `INSIDER_FUZZ_SECRET` to a fresh random value while the block runs; yields it."""
     value = "fz" + secrets.token_hex(16)
     before = os.environ.get(SECRET_VAR)
@@ -98,7 +98,7 @@ def _blobs(path: Path) -> list[bytes]:
 
 def _reset_peak() -> bool:
     try:
-        with open("/proc/self/clear_refs", "w") as f:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
             f.write("5")
         return True
     except OSError:
@@ -126,7 +126,7 @@ class CaseTimeout(BaseException):
 
 
 @contextmanager
-def measured(memory: bool = False, deadline_s: float = 120.0) -> Iterator[Measure]:
+def measured(memory: bool = False, deadline_s: float = 120.0) -> Generator[Measure, None, None]:
     """Time the block, its peak memory when `memory`, and end it after `deadline_s` seconds.
 
     Args:
