@@ -118,8 +118,6 @@ def test_formula_text_from_logs_is_quoted_in_csv(start, place, work, base, secre
     assert case.code == 0
 
 
-@pytest.mark.xfail(strict=True, reason="a carriage return in a CSV cell is written unquoted: readers start a "
-                                        "new row there, and the text after it is a cell of its own")
 @pytest.mark.parametrize("payload", ["\r=1+1", "note\r=1+1"])
 def test_carriage_returns_from_logs_cannot_start_a_formula_row(payload, work, base, secret):
     clean(fuzz_logs.formula_case("condition", random.Random(0), work, base, payload=payload), secret)

@@ -60,12 +60,17 @@ def command(runs: tuple[str, ...], fmt: str, output: Path | None) -> None:
         except ImportError:
             raise InsiderError("--format parquet needs pyarrow: pip install 'insider-eval[parquet]'") from None
         return
-    text = neutralise_formulas(df).to_csv(index=False) if fmt == "csv" else df.to_json(orient="records", lines=True)
+    to_terminal = output is None and sys.stdout.isatty()
+    if fmt == "csv":
+        # RFC 4180 line ends: a carriage return inside a cell is then quoted, never a new row
+        text = neutralise_formulas(df).to_csv(index=False, lineterminator="\n" if to_terminal else "\r\n")
+    else:
+        text = df.to_json(orient="records", lines=True)
     if output is None:
-        if sys.stdout.isatty():  # text from logs must not drive the terminal; piped output stays exact
+        if to_terminal:  # text from logs must not drive the terminal; piped output stays exact
             from insider.cli.terminal import escape
 
             text = escape(text)
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(text, encoding="utf-8", newline="")
