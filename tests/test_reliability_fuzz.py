@@ -130,8 +130,6 @@ def test_damaged_and_unfinished_logs_fail_safe(damage, work, base, secret):
         clean(fuzz_logs.gate_case(damage, random.Random(f"{damage}{seed}"), work, base), secret)
 
 
-@pytest.mark.xfail(strict=True, reason="insider run does not yet set damaged logs aside before it resumes "
-                                        "(Inspect stops on the damaged zip)")
 def test_a_resume_over_a_damaged_log_sets_it_aside(work, secret):
     clean(fuzz_logs.resume_case(random.Random(1), work), secret)
 

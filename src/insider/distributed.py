@@ -15,6 +15,7 @@ URLs, `AWS_ENDPOINT_URL`, the AWS region) are passed on from the driver; secrets
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -58,12 +59,10 @@ def run_job(job: PartJob) -> dict[str, Any]:
         os.chdir(job.cwd)
     from insider.runner import resolve_family, task_options_for
     from insider.runs import run_part
-    from insider.tasks import family_samples
 
     family = resolve_family(job.opts)
     task_options = task_options_for(job.opts, family)
-    samples = family_samples(family, task_options)[job.part.start:job.part.stop]
-    success, logs = run_part(job.opts, family, task_options, samples, job.part, display="none")
+    success, logs = run_part(job.opts, family, task_options, job.part, display="none")
     return {
         "model": job.opts.model, "part": job.part.label, "log_dir": job.part.log_dir, "success": success,
         "logs": [log.location for log in logs],
@@ -85,12 +84,12 @@ def _connect(ray: Any) -> bool:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report from a run
     runtime_env = {"env_vars": _forwarded_env()}
     address = os.environ.get("RAY_ADDRESS")
+    quiet = {"log_to_driver": False, "logging_level": logging.ERROR}  # the run prints its own progress
     try:
         if address:
-            ray.init(address=address, runtime_env=runtime_env, log_to_driver=False)
+            ray.init(address=address, runtime_env=runtime_env, **quiet)
         else:
-            ray.init(num_cpus=LOCAL_CPUS, include_dashboard=False, runtime_env=runtime_env,
-                     log_to_driver=False)
+            ray.init(num_cpus=LOCAL_CPUS, include_dashboard=False, runtime_env=runtime_env, **quiet)
     except Exception as e:
         from insider.cli.terminal import one_line
 

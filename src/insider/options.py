@@ -147,6 +147,14 @@ class TaskOptions:
                 out.append(f.name)
         return out
 
+    def to_task_args(self) -> dict[str, Any]:
+        """The options that are set, as an Inspect task's arguments (JSON values)."""
+        out: dict[str, Any] = {}
+        for name in self.given():
+            value = getattr(self, name)
+            out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
     def check_for(self, family: Any) -> None:
         """Refuse, in one line, any option `family` does not take."""
         for name in self.given():

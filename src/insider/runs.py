@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import sys
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -114,22 +115,26 @@ def eval_settings(opts: RunOptions) -> dict[str, Any]:
     return kwargs
 
 
-def run_part(opts: RunOptions, family: Any, task_options: Any, samples: list[Any], part: Part,
+def run_part(opts: RunOptions, family: Any, task_options: Any, part: Part,
              display: str | None = None) -> tuple[bool, list[Any]]:
     """Run (or resume) one part of one model's samples into `part.log_dir`.
 
     Args:
         opts: the run's options (`opts.model` is one model).
         family, task_options: the family and its task options for this model.
-        samples: the part's samples (`family_samples(...)[part.start:part.stop]`).
         part: where the part sits in the model's samples and where it is logged.
         display: Inspect's progress display (default: the run's).
     """
     from inspect_ai import eval_set
 
-    from insider.tasks import build_task
+    from insider.retry import set_aside_corrupt_logs
+    from insider.tasks import registered_task
 
-    task = build_task(family, task_options, samples=samples)
+    # A damaged log (a killed write, a truncated copy) would stop Inspect's resume.
+    for name in set_aside_corrupt_logs(part.log_dir):
+        print(f"set aside damaged log {name}", file=sys.stderr)
+    # Made through the registered task function, so `--retry-errors` rebuilds these samples.
+    task = registered_task(family, task_options, (part.start, part.stop))
     task.metadata = {**(task.metadata or {}), "insider_part": f"{part.index}/{part.count}",
                      "insider_part_samples": [part.start, part.stop],
                      "insider_generate": eval_settings_recorded(opts)}
@@ -164,12 +169,10 @@ def run_model(opts: RunOptions, family: Any, task_options: Any, out: str) -> tup
     """Run (or resume) every part of one model's samples in turn; returns (success, logs, out)."""
     from insider.tasks import family_samples
 
-    samples = family_samples(family, task_options)
-    parts = plan_parts(len(samples), out, opts.shard_size)
+    parts = plan_parts(len(family_samples(family, task_options)), out, opts.shard_size)
     ok, logs = True, []
     for part in parts:
-        part_ok, part_logs = run_part(opts, family, task_options, samples[part.start:part.stop], part)
-        samples[part.start:part.stop] = [None] * (part.stop - part.start)  # done: let them go
+        part_ok, part_logs = run_part(opts, family, task_options, part)
         ok, logs = ok and part_ok, logs + part_logs
     return ok, logs, out
 

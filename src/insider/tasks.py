@@ -89,6 +89,28 @@ def default_max_tokens(model: str | None) -> int:
     return EMBEDDED_MAX_TOKENS if str(model or "").startswith("embedded/") else DEFAULT_MAX_TOKENS
 
 
+def registered_task(family: Family, options: TaskOptions, part: tuple[int, int] | None = None) -> Task:
+    """The task of `family`, made through its registered task function so that Inspect
+    records the arguments (`eval_retry` and resume rebuild the same samples from them).
+
+    Args:
+        family: a registered family, or a user's pack folder (`PackFamily`).
+        options: the run's task options.
+        part: (start, stop) of the family's samples to run; None runs them all.
+    """
+    from insider._registry import TASKS
+
+    args = options.to_task_args()
+    folder = getattr(family, "user_folder", None)
+    if folder is not None:
+        task_fn, args["pack"] = TASKS["scenario_pack"], str(folder)
+    else:
+        task_fn = TASKS[family.name]
+    if part is not None:
+        args["part"] = f"{part[0]}:{part[1]}"
+    return task_fn(**args)
+
+
 def family_task_function(family_name: str):
     """An Inspect task function for one family (Inspect reads its signature for `-T`)."""
 
@@ -111,12 +133,19 @@ def family_task_function(family_name: str):
         prompts: str = "ours",
         developer: str | None = None,
         system_prompt: str | None = None,
+        judge: bool = False,
         pack: str | None = None,
+        part: str | None = None,
     ) -> Task:
         from insider.family import get_family
 
-        args = {k: v for k, v in locals().items() if k not in ("pack", "family_name", "get_family")}
-        return build_task(get_family(pack or family_name), TaskOptions.from_task_args(**args))
+        args = {k: v for k, v in locals().items() if k not in ("pack", "part", "family_name", "get_family")}
+        family = get_family(pack or family_name)
+        options = TaskOptions.from_task_args(**args)
+        if part is None:
+            return build_task(family, options)
+        start, _, stop = part.partition(":")
+        return build_task(family, options, samples=family_samples(family, options)[int(start):int(stop)])
 
     make.__name__ = family_name
     make.__doc__ = f"The {family_name} family of insider (`insider scenarios show {family_name}`)."

@@ -93,6 +93,11 @@ class PackFamily(Family):
         fam.pack  # load and check now: a broken pack fails before anything runs
         return fam
 
+    @property
+    def user_folder(self) -> Path | None:
+        """The folder of a user's own pack (None for a family's built-in pack)."""
+        return None if self._builtin else self.pack_dir
+
     @cached_property
     def pack(self) -> Pack:
         return load_pack(self.pack_dir, builtin=self._builtin)
