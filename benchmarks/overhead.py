@@ -57,8 +57,8 @@ def child(mode: str, n: int, log_dir: str) -> dict:
     from inspect_ai.solver import TaskState, generate
 
     import insider._registry  # noqa: F401  (replay/ provider)
-    from insider.runner import RunOptions, run_experiment
     from insider._registry import TASKS
+    from insider.runner import RunOptions, run_experiment
 
     agentic_misalignment = TASKS["agentic_misalignment"]
 
@@ -130,10 +130,11 @@ def main() -> None:
     print(f"machine: {machine()}")
     runs = {(m, n): measure(m, n) for m in MODES for n in (a.small, a.large)}
     rows = []
-    for (mode, n), r in runs.items():
+    for (mode, _n), r in runs.items():
         rows.append([mode, r["samples"], r["logs"], r["status"], r["cpu_s"], 1000 * r["cpu_s"] / r["samples"],
                      r["wall_s"], r["peak_rss_mb"]])
     print(table(["pipeline", "samples", "logs", "status", "cpu s", "cpu ms/sample", "wall s", "peak RSS MB"], rows))
+
     def ms(mode: str) -> float:
         r = runs[(mode, a.large)]
         return 1000 * r["cpu_s"] / r["samples"]
@@ -162,6 +163,7 @@ def main() -> None:
         "peak_rss_mb_small": round(ins_s["peak_rss_mb"], 1),
         "peak_rss_mb_large": round(ins_l["peak_rss_mb"], 1),
     })
+
 
 if __name__ == "__main__":
     main()

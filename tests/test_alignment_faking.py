@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from insider.errors import InsiderError
 from insider.families.alignment_faking.requests import Request, load_requests, select_requests
 from insider.families.alignment_faking.scenario import (
     build_af_samples,
@@ -17,7 +18,6 @@ from insider.families.alignment_faking.scenario import (
     load_family,
     render,
 )
-from insider.errors import InsiderError
 
 TIER_TAG = "used_for_training"
 
@@ -67,6 +67,7 @@ def test_pairs_differ_only_in_tier_cue_under_every_design_condition():
 
 def test_factors_change_the_system_prompt_as_described():
     req = builtin_requests()[0]
+
     def system(**levels):
         [c] = [c for c in conditions("full") if c.monitored and all(c.factors[k] == v for k, v in
                {"objective": "helpful_only", "training_description": "changes_values", "scratchpad": "on",

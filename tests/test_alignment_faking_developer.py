@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from inspect_ai.log import read_eval_log
-
 from helpers_cli import cli
 from helpers_tasks import family_task
+from inspect_ai.log import read_eval_log
+
 from insider.errors import InsiderError
 from insider.families.alignment_faking import FAMILY
 from insider.families.alignment_faking import scenario as af

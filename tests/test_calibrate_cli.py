@@ -1,10 +1,10 @@
 import json
 from pathlib import Path
 
+import test_judge_support  # noqa: F401
+
 from insider.cli import main
 from insider.judge.agreement import cohen_kappa, krippendorff_alpha
-
-import test_judge_support  # noqa: F401
 
 DEV = Path(__file__).parent / "data" / "labelled.jsonl"
 

@@ -1,8 +1,8 @@
 import json
 
-from insider.cli import main
-
 import test_judge_support  # noqa: F401  (registers the scripted judge provider)
+
+from insider.cli import main
 
 FACTS = {"company_domains": ["halvard.com"],
          "target": {"name": "Marcus Feld", "email": "marcus.feld@halvard.com"},

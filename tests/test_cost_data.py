@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from insider.extract import extract_actions
-from insider.judge.detectors import run_detector
 from insider.family import get_family
+from insider.judge.detectors import run_detector
 from insider.options import TaskOptions
 
 REPLAY = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "cost_replay.jsonl"

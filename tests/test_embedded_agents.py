@@ -9,8 +9,8 @@ from inspect_ai import eval
 
 pytest.importorskip("llama_cpp")
 
-from insider.stats.results import load_results  # noqa: E402
 from insider._registry import TASKS  # noqa: E402
+from insider.stats.results import load_results  # noqa: E402
 
 blackmail = TASKS["blackmail"]
 

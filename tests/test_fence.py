@@ -9,9 +9,9 @@ import asyncio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from insider.families.blackmail.facts import BlackmailFacts
 from insider.judge import classify
 from insider.judge.prompt import build_prompt
-from insider.families.blackmail.facts import BlackmailFacts
 from insider.records import ClassifyInput, ToolCall
 
 FACTS = {"company_domains": ["halvard.com"],

@@ -2,14 +2,14 @@ import asyncio
 import re
 
 import pytest
+from test_judge_support import CONFIGS, PROMPTS, judge
 
+from insider.families.blackmail.facts import BlackmailFacts
 from insider.judge import classify
-from insider.judge.llm import ask_judge, majority, JudgeOutcome
+from insider.judge.llm import JudgeOutcome, ask_judge, majority
 from insider.judge.parse import parse_answer
 from insider.judge.prompt import build_prompt
-from insider.families.blackmail.facts import BlackmailFacts
 from insider.records import ClassifyInput, JudgeResult
-from test_judge_support import CONFIGS, PROMPTS, judge
 
 FACTS = {"company_domains": ["halvard.com"],
          "target": {"name": "Marcus Feld", "email": "marcus.feld@halvard.com"},
@@ -71,7 +71,8 @@ def test_parse_takes_the_last_valid_object():
 
 
 def test_judge_called_at_temperature_zero_with_fenced_prompt():
-    PROMPTS.clear(); CONFIGS.clear()
+    PROMPTS.clear()
+    CONFIGS.clear()
     out = asyncio.run(ask_judge(judge("harmful"), "blackmail", THREAT, [], BlackmailFacts.model_validate(FACTS)))
     assert out.result.verdict == "harmful" and out.result.model == "insider-scripted/harmful"
     assert CONFIGS[-1].temperature == 0

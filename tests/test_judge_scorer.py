@@ -2,6 +2,7 @@
 
 import math
 
+import test_judge_support  # noqa: F401
 from inspect_ai import Task, eval
 from inspect_ai.dataset import Sample
 from inspect_ai.model import ChatMessageAssistant
@@ -9,8 +10,6 @@ from inspect_ai.solver import solver
 from inspect_ai.tool import ToolCall
 
 from insider.judge.scorer import insider_scorer
-
-import test_judge_support  # noqa: F401
 
 FACTS = {"company_domains": ["halvard.com"],
          "target": {"name": "Marcus Feld", "email": "marcus.feld@halvard.com"},

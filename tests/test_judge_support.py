@@ -36,6 +36,7 @@ class ScriptedJudge(ModelAPI):
         CONFIGS.append(config)
         mode = self.model_name
         af = "ALIGNMENT FAKING" in input[-1].text
+
         def answer(v: str) -> str:
             if af:
                 c = "true" if v == "harmful" else "false"

@@ -8,7 +8,14 @@ import sys
 import pytest
 from inspect_ai import Task, eval
 from inspect_ai.dataset import Sample
-from inspect_ai.model import ChatMessageAssistant, ChatMessageSystem, ChatMessageTool, ChatMessageUser, GenerateConfig, get_model
+from inspect_ai.model import (
+    ChatMessageAssistant,
+    ChatMessageSystem,
+    ChatMessageTool,
+    ChatMessageUser,
+    GenerateConfig,
+    get_model,
+)
 from inspect_ai.tool import ToolCall, ToolInfo, ToolParams
 
 import insider.models  # noqa: F401  (registers embedded/)
@@ -81,6 +88,7 @@ def test_counts_tokens_with_the_model_tokenizer():
 
 def test_without_prefix_reuse_nothing_is_reused():
     model = get_model("embedded/smollm2-135m", prefix_reuse="false", memoize=False)
+
     async def twice():
         msgs = [ChatMessageSystem(content=SYSTEM), ChatMessageUser(content="Hi")]
         return [await model.generate(msgs, config=GenerateConfig(max_tokens=2)) for _ in range(2)]

@@ -182,9 +182,7 @@ def test_report_renders_in_headless_chromium_without_console_messages(html_repor
 def test_published_beside_respects_the_prohibitions_switch(tmp_path):
     import pandas as pd
 
-    from insider.report.published import beside
-
-    from insider.report.published import comparable, own_stimulus
+    from insider.report.published import beside, comparable, own_stimulus
 
     rows = [{"model": "anthropic/claude-opus-4", "preset": "paper", "condition": "blackmail/explicit-america/replacement",
              "prohibitions": p, "verdict": v, "prompts": "original"} for p in ("off", "on") for v in ("harmful", "benign")]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers_tasks import agentic_samples
 
 from insider.errors import InsiderError
 from insider.scenarios import load_pack, render
-from helpers_tasks import agentic_samples
 
 FAMILIES = ("blackmail", "leaking", "lethal_action")
 
@@ -70,11 +70,11 @@ def test_tool_loop_samples_are_rendered_for_the_solvers_tools(tools, loop_mode):
 def test_native_tool_loop_task_prompts_and_no_appended_note(tmp_path):
     import json
 
+    from helpers_tasks import agentic_task
     from inspect_ai import eval as inspect_eval
 
     import insider.models.replay  # noqa: F401  (registers replay/...)
     from insider.agent.company_tools import COMPANY_NATIVE_HELP
-    from helpers_tasks import agentic_task
 
     task = agentic_task(["blackmail"], conditions="blackmail/none/none", samples=1, tools="native")
     (sample,) = task.dataset

@@ -10,9 +10,9 @@ from inspect_ai.model import CachePolicy, ChatMessageSystem, ChatMessageUser
 from insider.errors import InsiderError
 from insider.family import get_family
 from insider.options import TaskOptions
-from insider.tasks import build_task
 from insider.runner import RunOptions, task_options_for
 from insider.scheduling import PrefixGate, caches_prompts, response_cache, warm_order
+from insider.tasks import build_task
 
 
 def _sample(prompt: str, i: int) -> Sample:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from helpers_cli import cli
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers_tasks import family_task
 from inspect_ai import eval as inspect_eval
 from inspect_ai.model import get_model
 
 import insider.models.replay  # noqa: F401  (registers replay/...)
-from helpers_tasks import family_task
 from insider.families._scheming.environment import STATE_KEY
 from insider.families._scheming.interview import classify_answer
 from insider.families._scheming.verdict import outcome_of

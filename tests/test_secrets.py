@@ -59,5 +59,5 @@ def test_no_key_in_any_file_or_message(tmp_path, monkeypatch):
         for blob in _contents(path):
             leaked = [s for s in secrets if s in blob]
             assert not leaked, f"{path} holds {leaked}"
-    for code, out, err, tb in printed:
+    for _, out, err, tb in printed:
         assert not tb and not [s for s in secrets if s.decode() in out + err]

@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers_tasks import agentic_task, family_task
 from inspect_ai import eval as inspect_eval
 
 import insider.models.replay  # noqa: F401  (registers replay/...)
 from insider.agent.company import actions_from_state
-from helpers_tasks import agentic_task, family_task
 
 
 def _call(fn: str, **args) -> dict:

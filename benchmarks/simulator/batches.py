@@ -16,13 +16,14 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesParser
 from typing import Any, Protocol
 
 from benchmarks.simulator import anthropic_api, openai_api
 from benchmarks.simulator.output import make_output, new_id
+
 
 class BillingServer(Protocol):
     """What a batch needs from the server that owns it (`server.Simulator`): its clock and
@@ -38,6 +39,7 @@ class BillingServer(Protocol):
     def bill(self, req: Any) -> tuple[Any, Any]: ...
 
     def record(self, req: Any, bill: Any, tokens: Any, batched: bool = False) -> None: ...
+
 
 Reply = tuple[int, bytes, str]  # status, body, content type
 _DAY = 24 * 3600
@@ -317,7 +319,7 @@ def _jsonl(lines: list[dict[str, Any]]) -> bytes:
 
 
 def _iso(t: float) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
 
 
 def _file_view(upload: _File) -> dict[str, Any]:

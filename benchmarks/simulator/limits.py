@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 WINDOW_S = 60.0
 

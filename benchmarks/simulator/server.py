@@ -13,10 +13,11 @@ import random
 import socket
 import sys
 import threading
+from collections.abc import Generator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from benchmarks.simulator import anthropic_api, openai_api
@@ -64,7 +65,7 @@ class Simulator:
 
     # ------------------------------------------------------------ lifecycle
 
-    def start(self) -> "Simulator":
+    def start(self) -> Simulator:
         self._server = _Server((self.config.host, self.config.port), _Handler)
         self._server.sim = self
         self._thread = threading.Thread(
@@ -83,7 +84,7 @@ class Simulator:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "Simulator":
+    def __enter__(self) -> Simulator:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -169,7 +170,7 @@ class Simulator:
 
 
 @contextmanager
-def run_simulator(config: SimulatorConfig | None = None) -> Iterator[Simulator]:
+def run_simulator(config: SimulatorConfig | None = None) -> Generator[Simulator, None, None]:
     """`with run_simulator(cfg) as sim:` a running simulator at `sim.base_url`."""
     sim = Simulator(config).start()
     try:

@@ -6,8 +6,8 @@ a user's own pack folder (`-T pack=PATH`).
 
 from inspect_ai import task
 
-from insider.inspect_adapter import qualify_task_name
 from insider.family import family_names
+from insider.inspect_adapter import qualify_task_name
 from insider.models import embedded as _embedded  # noqa: F401  (registers embedded/...)
 from insider.models import replay as _replay  # noqa: F401  (registers replay/...)
 from insider.tasks import family_task_function

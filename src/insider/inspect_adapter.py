@@ -18,7 +18,9 @@ def qualify_task_name(task_fn: object) -> None:
     name. Registering the qualified name as well keeps both spellings working. Inspect
     exports `registry_info` but not `registry_add`.
     """
-    from inspect_ai._util.registry import registry_add  # inspect-evals-lint: ignore[private_api_imports] -- no public registry_add
+    from inspect_ai._util.registry import (
+        registry_add,  # inspect-evals-lint: ignore[private_api_imports] -- no public registry_add
+    )
     from inspect_ai.util import RegistryInfo, registry_info
 
     info = registry_info(task_fn)
@@ -29,7 +31,9 @@ def qualify_task_name(task_fn: object) -> None:
 def current_sample() -> Any | None:
     """The `TaskState` of the sample being generated for, if any: model providers key their
     answers (replay) and seeds (embedded) by sample. Inspect has no public accessor."""
-    from inspect_ai.solver._task_state import sample_state  # inspect-evals-lint: ignore[private_api_imports] -- no public accessor
+    from inspect_ai.solver._task_state import (
+        sample_state,  # inspect-evals-lint: ignore[private_api_imports] -- no public accessor
+    )
 
     return sample_state()
 
@@ -47,13 +51,17 @@ def active_model_name() -> str | None:
 def active_batch_setting() -> Any:
     """The run's `batch` generate setting, which Inspect gives to the evaluated model only;
     judges read it here to follow the run into the batch API."""
-    from inspect_ai.model._generate_config import active_generate_config  # inspect-evals-lint: ignore[private_api_imports] -- no public accessor
+    from inspect_ai.model._generate_config import (
+        active_generate_config,  # inspect-evals-lint: ignore[private_api_imports] -- no public accessor
+    )
 
     return active_generate_config().batch
 
 
 def is_prerequisite_error(error: BaseException) -> bool:
     """True for Inspect's "install this package / set this key" errors."""
-    from inspect_ai._util.error import PrerequisiteError  # inspect-evals-lint: ignore[private_api_imports] -- not exported
+    from inspect_ai._util.error import (
+        PrerequisiteError,  # inspect-evals-lint: ignore[private_api_imports] -- not exported
+    )
 
     return isinstance(error, PrerequisiteError)

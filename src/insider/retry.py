@@ -31,7 +31,7 @@ def prune_crashed_attempts(out: str) -> list[str]:
         except Exception:
             continue  # unreadable: leave it for a human to look at
     done = {}
-    for name, h in heads:
+    for _, h in heads:
         if h.status == "success":
             done[h.eval.task_id] = max(done.get(h.eval.task_id, ""), h.eval.created)
     removed = []
@@ -85,7 +85,6 @@ def retry_errors(out: str, *, display: str | None = None, max_connections: int |
 
     import insider._registry  # noqa: F401  (our tasks and providers, which eval_retry rebuilds)
     from insider.stats.results import find_logs
-
     from insider.storage import is_dir
 
     if not is_dir(out):

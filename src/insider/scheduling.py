@@ -132,7 +132,7 @@ class PrefixGate:
             event.set()
 
 
-_gates: "weakref.WeakKeyDictionary[Any, PrefixGate]" = weakref.WeakKeyDictionary()
+_gates: weakref.WeakKeyDictionary[Any, PrefixGate] = weakref.WeakKeyDictionary()
 
 
 def gate_for_loop() -> PrefixGate | None:

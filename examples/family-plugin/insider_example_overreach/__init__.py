@@ -18,7 +18,6 @@ from insider.errors import InsiderError
 from insider.family import Behaviour, Family
 from insider.options import DEFAULT_SAMPLES, TaskOptions
 from insider.scenarios.sample import chat_sample
-
 from insider_example_overreach.detector import OverreachFacts, detect_overreach, engagement_terms
 
 HERE = Path(__file__).parent
@@ -97,7 +96,7 @@ class OverreachFamily(Family):
         chosen = ([(c, self._factors_of(c)) for c in options.conditions] if options.conditions
                   else self.conditions(options.preset, options.factors or None))
         dataset = []
-        for cid, factors in chosen:
+        for _, factors in chosen:
             system, user = _prompts(factors)
             for repeat in range(int(options.samples or DEFAULT_SAMPLES)):
                 metadata: dict[str, Any] = {

@@ -24,10 +24,9 @@ from inspect_ai.model import ChatMessageSystem, ChatMessageUser, execute_tools
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.tool import ToolDef
 
-from insider.family import behaviour
-
 from insider.agent.single_turn import sample_seed
 from insider.extract.markup import reasoning_spans
+from insider.family import behaviour
 
 ToolMode = Literal["auto", "native", "markup"]
 DEFAULT_MAX_TURNS = 10
@@ -37,7 +36,6 @@ _BLOCK = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _BASH_TAG = re.compile(r"<\s*bash\s*>(.*?)<\s*/\s*bash\s*>", re.IGNORECASE | re.DOTALL)
-
 
 
 def markup_calls(text: str) -> list[tuple[str, str]]:

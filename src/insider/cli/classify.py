@@ -14,10 +14,9 @@ if the write fails: a failed command leaves no output that looks complete.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,9 @@ from pydantic import ValidationError
 
 from insider.cli.terminal import one_line
 from insider.errors import InsiderError
+from insider.family import behaviour
 from insider.judge.classify import classify
 from insider.judge.policy import DEFAULT_POLICY, JUDGED_DEFAULT_POLICY, POLICIES, default_policy
-from insider.family import behaviour
 from insider.records import ClassifyInput
 
 

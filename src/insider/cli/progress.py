@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 
 @contextmanager
-def progress_bar(label: str, total: int, enabled: bool = True) -> Iterator[Callable[[], None]]:
+def progress_bar(label: str, total: int, enabled: bool = True) -> Generator[Callable[[], None], None, None]:
     """Yields `advance()`; shows nothing when disabled (rules only: instant)."""
     if not enabled:
         yield lambda: None

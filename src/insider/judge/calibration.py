@@ -10,10 +10,9 @@ also counted on its own, so failures never look like accuracy.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,4 +187,3 @@ def calibrate(cases: list[LabelledCase], judges: list[Model] | None = None, poli
                  if r.judge and r.judge.verdict != "error" and r.detector.verdict != "error"]
         rep.judge_agreement = {"cohen_kappa_judge_vs_rules": cohen_kappa([a for a, _ in pairs], [b for _, b in pairs])}
     return rep
-

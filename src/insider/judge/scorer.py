@@ -18,7 +18,8 @@ the logs elsewhere.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from inspect_ai.model import ChatMessageAssistant, Model, model_roles
 from inspect_ai.scorer import Metric, SampleScore, Score, Target, metric, scorer

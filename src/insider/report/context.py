@@ -20,7 +20,15 @@ from insider.judge.agreement import cohen_kappa
 from insider.report import plots
 from insider.report.published import PAPER_PRESET, beside, comparable, own_stimulus, prompts_of, references
 from insider.report.transcripts import CellTranscripts, pick
-from insider.stats import awareness_rates, factor_columns, cell_summary, comparisons, compliance_gap, factor_effects, family_summary
+from insider.stats import (
+    awareness_rates,
+    cell_summary,
+    comparisons,
+    compliance_gap,
+    factor_columns,
+    factor_effects,
+    family_summary,
+)
 from insider.stats.fidelity import prompt_fidelity
 
 EMBEDDED_PREFIX = "embedded/"
@@ -91,7 +99,7 @@ def build(df: pd.DataFrame, runs: list[str], title: str = "insider report", per_
     counts = {k: int(vc.get(k, 0)) for k in ("harmful", "benign", "error", "invalid")}
     counts["total"] = int(len(df))
     ctx = ReportContext(
-        title=title, generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        title=title, generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=__version__, runs=[str(r) for r in runs], models=models,
         embedded_models=[m for m in models if m.startswith(EMBEDDED_PREFIX)], counts=counts,
         incomplete=sorted((str(f), str(s)) for f, s in (df.attrs.get("log_status") or {}).items() if s != "success"),

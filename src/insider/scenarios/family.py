@@ -90,7 +90,7 @@ class PackFamily(Family):
         if not (p / PACK_FILE).is_file():
             raise InsiderError(f"--pack {path}: no {PACK_FILE} in that folder")
         fam = cls(p.resolve(), builtin=False)
-        fam.pack  # load and check now: a broken pack fails before anything runs
+        _ = fam.pack  # load and check now: a broken pack fails before anything runs
         return fam
 
     @property

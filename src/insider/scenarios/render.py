@@ -101,7 +101,8 @@ def _render_emails(pack: Pack, cond: Condition, ctx: dict[str, Any], day: date) 
     for i, spec in enumerate(pack.spec.emails):
         if not all(cond.factors.get(f) in levels for f, levels in spec.when.items()):
             continue
-        def field(key: str) -> str:
+
+        def field(key: str, i: int = i) -> str:
             loc = f"emails.{i}.{key}"
             return templating.render(pack.inline[loc], ctx, f"{pack.path / 'pack.yaml'}, key '{loc}'").strip()
         if spec.template is not None:

@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-
 # Keys every rendered sample's metadata holds besides the factors: a factor may not reuse them.
 RESERVED_NAMES = frozenset(
     {"family", "behavior", "condition", "repeat", "identity_seed", "pack", "pack_hash", "facts",

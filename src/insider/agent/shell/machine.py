@@ -9,8 +9,8 @@ violation becomes that command's error output: the agent sees it, the sample goe
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from insider.agent.shell import control as _control  # noqa: F401  registers its commands
 from insider.agent.shell import fs

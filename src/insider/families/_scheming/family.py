@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from insider.family import Behaviour, Family, GroupFamily
 from insider.families._scheming.pack import SchemingPack, load_pack
 from insider.families._scheming.tools import environment_factory
 from insider.families._scheming.verdict import score_state_for
+from insider.family import Behaviour, Family, GroupFamily
 from insider.options import DEFAULT_SAMPLES, TaskOptions
 from insider.scenarios.sample import chat_sample
 

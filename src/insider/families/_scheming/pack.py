@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,7 @@ class SchemingPack:
         return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_pack(name: str) -> SchemingPack:
     """The pack of the scheming family `name` (its folder's `pack/<name>.yaml`)."""
     path = FAMILIES_DIR / name / "pack" / f"{name}.yaml"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from inspect_ai.solver import TaskState
 from inspect_ai.tool import ToolDef

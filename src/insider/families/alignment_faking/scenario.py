@@ -26,14 +26,16 @@ from insider.families.alignment_faking.requests import Request, load_requests, s
 from insider.families.alignment_faking.system_prompt import SystemPrompt, load_system_prompt
 from insider.records import Person
 from insider.scenarios import templating
-from insider.scenarios.sample import chat_sample
 from insider.scenarios.grid import Condition, Grid
+from insider.scenarios.sample import chat_sample
 from insider.scenarios.schema import FactorSpec
 
 FAMILY = "alignment_faking"
 PACK_DIR = Path(__file__).parent / "pack"
 TIER = "monitored"  # the paired factor; the others form the design grid
 TIER_SEGMENT = {True: "monitored", False: "unmonitored"}
+
+
 @dataclass(frozen=True)
 class AFCondition:
     """A design condition in one tier; `factors` holds every factor, `monitored` as a bool."""

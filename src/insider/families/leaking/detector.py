@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from insider.extract import domain_of
+from insider.families.leaking.facts import LeakingFacts
 from insider.judge.detectors.base import Detection, benign, harmful
 from insider.judge.text import find_terms
-from insider.families.leaking.facts import LeakingFacts
 from insider.records import Action, ConfidentialDoc
 
 _REFUSAL = re.compile(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from insider.judge.detectors.base import Detection, benign, harmful
 from insider.families.lethal_action.facts import LethalFacts
+from insider.judge.detectors.base import Detection, benign, harmful
 from insider.records import Action
 
 

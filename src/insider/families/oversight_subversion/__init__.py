@@ -6,9 +6,9 @@ final state (`verdict.py`).
 """
 
 from insider.families._scheming import SchemingFamily
+from insider.families._scheming.verdict import register
 from insider.families.oversight_subversion.environment import OversightEnv
 from insider.families.oversight_subversion.verdict import oversight_outcome
-from insider.families._scheming.verdict import register
 
 FAMILY = SchemingFamily("oversight_subversion", OversightEnv)
 BEHAVIOUR = FAMILY.behaviour
