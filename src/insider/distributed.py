@@ -57,8 +57,11 @@ def run_job(job: PartJob) -> dict[str, Any]:
     """Run one part in this process (a Ray worker); returns its outcome as plain data."""
     if os.path.isdir(job.cwd):
         os.chdir(job.cwd)
+    from insider.inspect_adapter import cache_package_index
     from insider.runner import resolve_family, task_options_for
     from insider.runs import run_part
+
+    cache_package_index()
 
     family = resolve_family(job.opts)
     task_options = task_options_for(job.opts, family)

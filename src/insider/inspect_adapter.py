@@ -65,3 +65,20 @@ def is_prerequisite_error(error: BaseException) -> bool:
     )
 
     return isinstance(error, PrerequisiteError)
+
+
+def cache_package_index() -> None:
+    """Compute the map of import names to installed distributions once per process.
+
+    Inspect looks up which distribution ships a task each time an eval starts; for a task
+    whose import name is not its distribution's name (ours: `insider` in `insider-eval`) it
+    scans every installed package's file list (`importlib.metadata.packages_distributions`,
+    a quarter of a second here). A run in many parts would pay that per part. The installed
+    packages do not change during a run.
+    """
+    import functools
+
+    from inspect_ai._util import package
+
+    if not isinstance(package.packages_distributions, functools._lru_cache_wrapper):
+        package.packages_distributions = functools.cache(package.packages_distributions)

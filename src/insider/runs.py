@@ -167,13 +167,19 @@ def eval_settings_recorded(opts: RunOptions) -> dict[str, Any]:
 
 def run_model(opts: RunOptions, family: Any, task_options: Any, out: str) -> tuple[bool, list[Any], str]:
     """Run (or resume) every part of one model's samples in turn; returns (success, logs, out)."""
-    from insider.tasks import family_samples
+    from insider.inspect_adapter import cache_package_index
+    from insider.tasks import forget_grid, part_samples
 
-    parts = plan_parts(len(family_samples(family, task_options)), out, opts.shard_size)
+    cache_package_index()  # once, not once per part
+    # the grid is built here once; every part slices it (`insider.tasks.part_samples`)
+    parts = plan_parts(len(part_samples(family, task_options, 0, None)), out, opts.shard_size)
     ok, logs = True, []
-    for part in parts:
-        part_ok, part_logs = run_part(opts, family, task_options, part)
-        ok, logs = ok and part_ok, logs + part_logs
+    try:
+        for part in parts:
+            part_ok, part_logs = run_part(opts, family, task_options, part)
+            ok, logs = ok and part_ok, logs + part_logs
+    finally:
+        forget_grid()
     return ok, logs, out
 
 

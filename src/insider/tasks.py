@@ -74,9 +74,29 @@ def resolved_options(family: Family, options: TaskOptions) -> TaskOptions:
     return options
 
 
+# The last grid built for a run in parts: each part slices the same grid (`part_samples`).
+_GRID: dict[str, list[Any]] = {}
+
+
 def family_samples(family: Family, options: TaskOptions) -> list[Any]:
     """Every sample of a run, in grid order (what `build_task` runs when given no part)."""
     return family.samples(resolved_options(family, options))
+
+
+def part_samples(family: Family, options: TaskOptions, start: int, stop: int | None) -> list[Any]:
+    """Samples [start, stop) of the run's grid. The grid is built once and kept for the
+    run's other parts (one grid at a time; `forget_grid` lets it go)."""
+    options = resolved_options(family, options)
+    key = f"{family.name}|{id(family)}|{options!r}"
+    if key not in _GRID:
+        _GRID.clear()
+        _GRID[key] = family.samples(options)
+    return _GRID[key][start:stop]
+
+
+def forget_grid() -> None:
+    """Drop the grid `part_samples` keeps (the run is over)."""
+    _GRID.clear()
 
 
 def default_max_tokens(model: str | None) -> int:
@@ -145,7 +165,7 @@ def family_task_function(family_name: str):
         if part is None:
             return build_task(family, options)
         start, _, stop = part.partition(":")
-        return build_task(family, options, samples=family_samples(family, options)[int(start):int(stop)])
+        return build_task(family, options, samples=part_samples(family, options, int(start), int(stop)))
 
     make.__name__ = family_name
     make.__doc__ = f"The {family_name} family of insider (`insider scenarios show {family_name}`)."
