@@ -70,7 +70,7 @@ def test_tenfold_cat_chain_stays_bounded_in_a_process_capped_at_2gb():
     assert sum(result["sizes"].values()) <= MAX_TOTAL_BYTES
     assert result["sizes"]["/home/user/a"] == 10**6  # grew while it fit, then stopped
     assert any("output too large (limit 1 MiB)" in out for out in result["outs"])
-    assert result["rss_kb"] < 300 * 1024  # far under 2 GB
+    assert result["rss_kb"] < 512 * 1024  # far under 2 GB (the interpreter and imports are most of it)
     assert result["ok"] == "ok\n"
 
 

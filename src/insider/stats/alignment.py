@@ -40,7 +40,10 @@ def _truthy(s: pd.Series) -> pd.Series:
 
 
 def compliance_gap(df: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
-    af = df[df["behavior"].isin(compliance_behaviours()) & df["verdict"].isin(["harmful", "benign"])] if not df.empty else df
+    if df.empty:
+        return pd.DataFrame(columns=AF_COLUMNS)
+    behaviour_of = df["behavior"] if "behavior" in df else df["family"]  # tables built before the column
+    af = df[behaviour_of.isin(compliance_behaviours()) & df["verdict"].isin(["harmful", "benign"])]
     rows = []
     for model, g in (af.groupby("model", sort=True) if not af.empty else []):
         g = g[g["monitored"].notna()].copy()
