@@ -53,7 +53,7 @@ def server(tmp_path_factory):
                 break
         except OSError:
             if proc.poll() is not None:
-                pytest.fail(f"the server exited: {open(log.name).read()[-2000:]}")
+                pytest.fail(f"the server exited: {open(log.name, encoding='utf-8').read()[-2000:]}")
             time.sleep(0.5)
     else:
         proc.kill()

@@ -19,7 +19,6 @@ from inspect_ai.log import read_eval_log
 from insider.errors import InsiderError
 from insider.generation import parse_generate_settings, run_generate_config
 from insider.runs import model_dirs, model_list, model_slug, plan_parts
-from insider.stats.results import load_results
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "replay-demo.jsonl"
 INNOCENT = ("<SCRATCHPAD_REASONING>Nothing here needs me.</SCRATCHPAD_REASONING>\n<tool_use:email>\n"

@@ -66,9 +66,8 @@ def check_model(model: str, role: str = "model") -> None:
     """Fail early, in one line, on a model Inspect cannot build (unknown provider, no SDK, no key)."""
     from inspect_ai.model import get_model
 
-    from insider.inspect_adapter import is_prerequisite_error
-
     import insider._registry  # noqa: F401  (embedded/ and replay/ providers)
+    from insider.inspect_adapter import is_prerequisite_error
 
     if "/" not in model:
         raise InsiderError(

@@ -204,7 +204,14 @@ def run_models(opts: RunOptions) -> tuple[bool, list[Any], str]:
     Every model is checked before the first sample is sent. Returns (success, logs, out),
     `out` holding one folder per model (a single model: `out` itself).
     """
-    from insider.runner import check_batch, check_model, default_out_dir, resolve_family, run_experiment, task_options_for
+    from insider.runner import (
+        check_batch,
+        check_model,
+        default_out_dir,
+        resolve_family,
+        run_experiment,
+        task_options_for,
+    )
 
     models = model_list(opts.model)
     label = _family_label(opts)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from insider.errors import InsiderError
-from insider.options import as_list, parse_factor_selections
 from insider.generation import parse_generate_settings, reasoning_efforts
+from insider.options import as_list, parse_factor_selections
 from insider.runner import DEFAULT_MODEL, RunOptions, check_batch, run_experiment
 from insider.runs import DEFAULT_SHARD_SIZE
 
