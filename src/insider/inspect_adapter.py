@@ -78,7 +78,9 @@ def cache_package_index() -> None:
     """
     import functools
 
-    from inspect_ai._util import package
+    from inspect_ai._util import (
+        package,  # inspect-evals-lint: ignore[private_api_imports] -- the lookup to cache is internal
+    )
 
-    if not isinstance(package.packages_distributions, functools._lru_cache_wrapper):
+    if not hasattr(package.packages_distributions, "cache_info"):  # not wrapped yet
         package.packages_distributions = functools.cache(package.packages_distributions)
