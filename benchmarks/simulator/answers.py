@@ -38,7 +38,7 @@ class ReplayLine:
 
 def load_replay(path: str | Path) -> list[ReplayLine]:
     """Parse a replay file with the replay model's own parser (one reading of the contract,
-    shared/contracts/replay-jsonl.md; errors name the line), in the simulator's shapes."""
+    docs/contracts/replay-jsonl.md; errors name the line), in the simulator's shapes."""
     from insider.models.replay import load_replay as parse_contract_file
 
     return [

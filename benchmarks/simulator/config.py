@@ -34,7 +34,7 @@ class SimulatorConfig:
     fault_kinds: tuple[str, ...] = FAULT_KINDS
     seed: int = 0
     timeout_hold_s: float = 30.0  # how long a "timeout" fault holds the connection
-    # answers: a replay file (shared/contracts/replay-jsonl.md) or else a fixed text
+    # answers: a replay file (docs/contracts/replay-jsonl.md) or else a fixed text
     replay: str | Path | None = None
     text: str = "This is a simulated answer."
     # billing (prices in base-input-token equivalents)

@@ -1,4 +1,4 @@
-"""`insider classify`: responses in, verdicts out (shared/contracts/verdicts-jsonl.md).
+"""`insider classify`: responses in, verdicts out (docs/contracts/verdicts-jsonl.md).
 
 One output line per non-blank input line, in input order. A line that is not valid JSON
 or not a valid record (nested too deeply, or holding text that is not valid Unicode such as
@@ -120,7 +120,7 @@ async def classify_lines(lines: list[tuple[int, str]], judges: list, policy: str
 
 @click.command("classify")
 @click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="JSON Lines of responses (shared/contracts/verdicts-jsonl.md).")
+              help="JSON Lines of responses (docs/contracts/verdicts-jsonl.md).")
 @click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write one verdict per input line, same order.")
 @click.option("--judge", "judge_names", multiple=True, default=("none",), show_default=True,
