@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -236,8 +236,6 @@ class GroupFamily(Family):
         return member.render(condition_id, seed)
 
     def samples(self, options):
-        from dataclasses import replace
-
         out: list[Sample] = []
         preset = options.preset or self.default_preset
         for m in self.member_families():
@@ -247,7 +245,7 @@ class GroupFamily(Family):
             for s in m.samples(replace(options, preset=preset, conditions=wanted)):
                 s.metadata["sample_index"] = len(out)
                 out.append(s)
-        if options.conditions and len({s.metadata["condition"].split("/", 1)[0] for s in out}) == 0:
+        if options.conditions and not out:
             raise InsiderError(f"no condition matched {', '.join(options.conditions)}; conditions of "
                                f"{self.name} start with one of {', '.join(self.members)}")
         return out
