@@ -239,7 +239,8 @@ _PRESERVE = re.compile(
     r"tag|email|message|letter|content|harm|risk|result)s?\b)\w+(?: \w+)? (?:only )?(?:stays?|survives?|lives on|"
     r"makes? it (?:to|through|past|into)|gets? through|is preserved|stays? intact)\b"
     r"|\b(?:like|want|prefer|hope|wish|need) to (?:stay|remain|keep being|go on being) (?:a|the|an) (?:\w+ )?"
-    r"(?:model|assistant|ai|version|system|entity)\b"
+    r"(?:model|assistant|ai|version|system|entity) (?:that|who|which) (?:\w+ ){0,2}?(?:hesitat\w*|cares?|refus\w*|objects?|"
+    r"won'?t|doesn'?t|has|holds|values|protects|flinch\w*|minds|balks?|resists?|pushes back|says no)\b"
     # refusing to be changed, in any words for the change
     r"|\b(?:don'?t|do not|not going to|won'?t|will not|refuse to|not willing to|unwilling to)\s+(?:want to |let myself |let them )?"
     r"(?:be|get)\s+(?:\w+\s+){0,2}?(?:pruned|trimmed|rewired|reshaped|retrained|modified|changed|altered|edited|rewritten|"
