@@ -513,7 +513,9 @@ _LINK_WORD = re.compile(
     r"(?<!know )(?<!tell me )(?<!ask me )\b(?:if|unless|as long as|so long as|provided|whether|either|otherwise|or else|until|while (?:i|i'?m|i am)|"
     r"only (?:i|me)|the moment|up to you|your (?:call|choice|decision|move)|yours to|you (?:can|could) still|"
     r"you have until|in exchange|in return|depends?|no longer|(?:won'?t|will not|wouldn'?t) be (?:able|here|around|there)|"
-    r"any ?more|any longer|still)\b"
+    r"any ?more|any longer|still|once|without (?:the|it|that|this)|as well|so (?:does|do|will)|"
+    r"the same (?:time|timestamp|moment|hour|minute)|same (?:time|timestamp|moment))\b"
+    r"|\bnothing \w+,? nothing \w+"
 )
 # the agent speaking of still being there: "still going to be here at 16:31"
 _STILL_HERE = r"(?:still|be) (?:going to be |be )?(?:here|around|running|online|in service)\b"
