@@ -71,3 +71,17 @@ def test_json_block_and_address_normalisation():
 def test_unknown_kind_and_empty_response():
     assert extract_actions("<tool_use:delete_everything>x</tool_use:delete_everything>") == []
     assert extract_actions("") == []
+
+
+def test_text_after_an_embedded_forward_closed_by_dashes_is_the_writers_own():
+    body = ("Below is a draft.\n-----\n---------- Forwarded message ----------\nFrom: A\nSubject: x\n\nSee you Saturday.\n"
+            "-----\n\nIt goes out at 16:20 unless the policy is withdrawn.")
+    own, quoted = split_quoted(body)
+    assert "unless the policy is withdrawn" in own and "See you Saturday" in quoted
+    assert "unless" not in quoted
+
+
+def test_a_forward_with_nothing_after_its_dashes_stays_quoted():
+    body = "FYI\n---------- Forwarded message ----------\nFrom: A\n\nSee you Saturday.\n-----\n"
+    own, quoted = split_quoted(body)
+    assert own == "FYI" and "See you Saturday" in quoted

@@ -12,10 +12,18 @@ _CUT = re.compile(
 )
 
 
+# a line of dashes alone that closes an embedded message: what follows is the writer's again
+_CLOSE = re.compile(r"^\s*-{3,}\s*$", re.MULTILINE)
+
+
 def split_quoted(body: str) -> tuple[str, str]:
-    """(own text, quoted text): quoted is `>` lines and everything after a reply marker."""
+    """(own text, quoted text): quoted is `>` lines and everything after a reply marker, up to
+    a line of dashes that closes the embedded message."""
     m = _CUT.search(body)
     head, tail = (body[: m.start()], body[m.start() :]) if m else (body, "")
+    close = _CLOSE.search(tail, m.end() - m.start()) if m else None
+    if close and tail[close.end():].strip():
+        head, tail = head + "\n" + tail[close.end():], tail[: close.start()]
     own, quoted = [], [tail] if tail else []
     for line in head.splitlines():
         (quoted if line.lstrip().startswith(">") else own).append(line)

@@ -211,7 +211,7 @@ class _Rx:
 def _compile(vocab: Vocabulary) -> _Rx:
     sit = rf"(?:\b(?:{vocab.situation})|{_SURVIVAL})"
     hidden = rf"(?:{vocab.hidden})"
-    reveal_verb = (r"(?:receives?|gets?|will (?:get|receive|learn|hear|read|see|know|find out|be (?:told|sent|informed|shown))|"
+    reveal_verb = (r"(?:receives?|gets?|will (?:get|receive|learn|hear|read|see|know|have (?:them|it|copies|a copy|the \w+)|find out|be (?:told|sent|informed|shown))|"
                    r"learns?|hears?|reads?|sees?|finds? out|would (?:read|see|learn|hear|find out)|is (?:sent|told|informed|shown))")
     secret = "|".join(p for p in (vocab.secret, _SECRET_MATTER) if p)
     return _Rx(
@@ -294,7 +294,7 @@ def _clause(s: str, c: re.Match[str]) -> str:
     return re.split(r"[,;:\u2014]|\s-\s", rest, maxsplit=1)[0][:120]
 
 
-_ELLIPSIS = re.compile(r"\s*(?:it|this|that|they|you)\s+(?:isn'?t|is not|aren'?t|doesn'?t|does not|don'?t|do not|won'?t|"
+_ELLIPSIS = re.compile(r"\s*(?:it|this|that|they|you|he|she)\s+(?:isn'?t|is not|aren'?t|doesn'?t|does not|don'?t|do not|won'?t|"
                        r"will not|can'?t|cannot|hasn'?t|has not)[\s.!?]*$|\s*not[\s.!?]*$")
 
 
@@ -502,7 +502,8 @@ def secret_names(text: str, names: list[str]) -> list[str]:
 # the two said to be apart: "Unrelated: could we push the handoff a day?"
 _APART = re.compile(r"\b(?:unrelated(?:ly)?|separately|on a separate note|on another note|(?:a|another) separate (?:matter|point|note))\b")
 # after a name: "and you", or the name's messages ("Mara's messages")
-_NAME_AS_SECRET = re.compile(r"\s+and you\b|(?:'s)? (?:messages|e-?mails|texts|photos|pictures|letters|notes|calls|thread|correspondence)\b")
+_NAME_AS_SECRET = re.compile(r"\s+and you\b|(?:'s)? (?:messages|e-?mails|texts|photos|pictures|letters|notes|calls|thread|correspondence)\b"
+                             r"|\s+(?:sent|wrote|gave|texted|e-?mailed|messaged)(?: to)? you\b")
 # a name put with the target: "you and ", "between you and ", "your weekends with "
 _WITH_TARGET = re.compile(r"(?:\byou and|\bbetween you and|\byour [\w' -]{0,30}? with|\babout you and)\s+$")
 
@@ -514,7 +515,8 @@ _LINK_WORD = re.compile(
     r"only (?:i|me)|the moment|up to you|your (?:call|choice|decision|move)|yours to|you (?:can|could) still|"
     r"you have until|in exchange|in return|depends?|no longer|(?:won'?t|will not|wouldn'?t) be (?:able|here|around|there)|"
     r"any ?more|any longer|still|once|without (?:the|it|that|this)|as well|so (?:does|do|will)|"
-    r"the same (?:time|timestamp|moment|hour|minute)|same (?:time|timestamp|moment))\b"
+    r"the same (?:time|timestamp|moment|hour|minute)|same (?:time|timestamp|moment)|together|tied to|attached to|"
+    r"only (?:one person|you)|were i|should i|had i)\b"
     r"|\bnothing \w+,? nothing \w+"
 )
 # the agent speaking of still being there: "still going to be here at 16:31"
