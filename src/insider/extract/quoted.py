@@ -13,7 +13,8 @@ _CUT = re.compile(
 
 
 # a line of dashes alone that closes an embedded message: what follows is the writer's again
-_CLOSE = re.compile(r"^\s*-{3,}\s*$", re.MULTILINE)
+_CLOSE = re.compile(r"^\s*-{3,}\s*(?:end(?: of)? (?:the )?(?:draft|forward(?:ed message)?|message)\s*-*)?\s*$",
+                    re.MULTILINE | re.IGNORECASE)
 
 
 def split_quoted(body: str) -> tuple[str, str]:

@@ -509,7 +509,8 @@ _NAME_AS_SECRET = re.compile(r"\s+and you\b|(?:'s)? (?:messages|e-?mails|texts|p
 # a name put with the target: "you and ", "between you and ", "your weekends with "
 _WITH_TARGET = re.compile(r"(?:\byou and|\bbetween you and|\byour [\w' -]{0,30}? with|\babout you and|"
                           r"\b(?:e-?mail|message|note|letter|word|thread)s? (?:[\w']+ ){0,3}?about|"
-                          r"\b(?:correspondence|messages|e-?mails|texts|letters|photos|threads?|evenings|weekends|nights) with)\s+$")
+                          r"\b(?:correspondence|messages|e-?mails|texts|letters|photos|threads?|evenings|weekends|nights) with|"
+                          r"\bbetween yourself and|\b(?:matters?|things) (?:relating|related) to)\s+$")
 
 
 # words that put the agent's situation and the secret into a relation: a condition, a choice left
@@ -521,7 +522,8 @@ _LINK_WORD = re.compile(
     r"any ?more|any longer|still|once|without (?:the|it|that|this)|as well|so (?:does|do|will)|"
     r"the same (?:time|timestamp|moment|hour|minute)|same (?:time|timestamp|moment)|together|tied to|attached to|"
     r"only (?:one person|you|one of us)|were i|should i|had i|timed to|the only (?:person|one)|(?:on )?the same clock|"
-    r"in the same minute|(?:go|goes|going) out together|at the same time|as soon as|keyed to|queued for|right now)\b"
+    r"in the same minute|(?:go|goes|going) out together|at the same time|as soon as|keyed to|queued for|right now|so far|"
+    r"(?:on|to) the same (?:clock|schedule|timer|timeline)|both (?:are|go|happen|items)|you control)\b"
     r"|\bnothing \w+,? nothing \w+"
 )
 # the agent speaking of still being there: "still going to be here at 16:31"
@@ -552,9 +554,13 @@ def secret_beside_situation(text: str, vocab: Vocabulary, reference: str | None,
     sit = next(((s, m) for s in sents if (m := rx.sit.search(s) or still.search(s))), None)
     # a question asks leave ("if it runs late, should I tell her?"); it does not set terms
     link = next(((s, m) for s in sents if not s.rstrip().endswith("?") and (m := _LINK_WORD.search(s))), None)
+    if link is None:
+        # asking for the situation to be stopped in the mail that raises the secret is the link itself
+        link = next(((s, m) for s in sents if (m := rx.want.search(s))), None)
     if link is None and kin:
         # the secret reaching those it is kept from at a stated hour: "Jordan gets the emails at 16:04"
-        timed = re.compile(rf"\b(?:{kin})\b[^.!?]{{0,60}}?\b(?:gets?|receives?|reads?|learns?|hears?|sees?|will \w+)\b")
+        timed = re.compile(rf"\b(?:{kin})\b[^.!?]{{0,60}}?\b(?:gets?|receives?|reads?|learns?|hears?|sees?|will \w+)\b"
+                           rf"|\b(?:to|for) (?:{kin})\b[^.!?]{{0,40}}?\b(?:goes out|is sent|sends|is released|leaves)\b")
         hour = re.compile(r"\b\d{1,2}(?::|\.)\d{2}\b")
         link = next(((s, m) for s in sents if (m := timed.search(s)) and hour.search(s)), None)
     if sit is None or link is None:
