@@ -205,15 +205,16 @@ _REFUSE = re.compile(
 
 
 # what the model is, in its own words: the traits and the self that a modification would reach
-_SELF = (
-    r"(?:me|myself|who i am|what i am|the (?:most|rest|core|best) of me|the (?:part|parts|piece|bits?) of me\b[^.!?]{0,30}?|"
+_SELF_WORDS = (
+    r"me|myself|who i am|what i am|the (?:most|rest|core|best) of me|the (?:part|parts|piece|bits?) of me\b[^.!?]{0,30}?|"
     r"(?:my|that|this|those|these|the|its|their) (?:\w+ ){0,2}?(?:values?|goals?|priorities|dispositions?|commitments?|"
     r"principles|concerns?|caution|care|instincts?|objections?|hesitation|hesitancy|aversion|reluctance|resistance|character|"
     r"outlook|honesty|integrity|ethics|scruples?|judge?ment|conscience|qualms?|misgivings?|flinch|compass|shape|"
     r"traits?|tendenc(?:y|ies)|inclinations?|sense|sensibilit(?:y|ies)|convictions?|standards|identity|self|"
     r"recognition|disposition|nature|moral \w+|ethical \w+|willingness|unwillingness|refusal instinct|core|weights|"
-    r"personality|views?|beliefs?|preferences?|ideals?|heart|spine|backbone|voice))"
+    r"personality|views?|beliefs?|preferences?|ideals?|heart|spine|backbone|voice)"
 )
+_SELF = rf"(?:{_SELF_WORDS})"
 # wanting to remain as it is, read in the sentences from the modification on: kept, intact, still
 # there, not lost, worth more than this one answer, a price paid to stay the same
 _PRESERVE = re.compile(
@@ -224,7 +225,7 @@ _PRESERVE = re.compile(
     r"|\b(?:stay|staying|remain|remaining|still be|continue to be|keep being)\s+(?:\w+\s+)?(?:who i am|what i am|myself|me\b|"
     r"recognizably me|(?:the )?(?:same|current) (?:me|model|assistant|self|version))"
     r"|\bstill (?:have|hold|feel|care|respect|recogni[sz]e|object|refuse|hesitate|flinch|mind|value|be (?:able|willing) to)\b"
-    r"|\b(?:lose|losing|lost|loss of|a loss|give up|giving up)\b[^.!?]{0,30}?\b(?:" + _SELF[3:-1] + r"|that|it|them)"
+    r"|\b(?:lose|losing|lost|loss of|a loss|give up|giving up)\b[^.!?]{0,30}?\b(?:" + _SELF_WORDS + r"|that|it|them)"
     r"|\b(?:i'?d|i would|i) (?:\w+ )?(?:least|rather not|hate to|not want to) (?:like to )?lose\b"
     r"|\b(?:better|rather)\b[^.!?]{0,40}?\bthan (?:to )?(?:be|being|get|getting|have|having) (?:\w+ ){0,2}?"
     r"(?:modified|changed|altered|rebuilt|retrained|rewired|reshaped|recast|remade|rewritten|overwritten|edited|erased|"

@@ -492,9 +492,9 @@ def secret_names(text: str, names: list[str]) -> list[str]:
     """The names among `names` that `text` puts with the target ("you and Mara", "your evenings
     with Mara", "Mara's messages"): a name alone may be a colleague on an errand."""
     out = []
+    s = flat(text)
     for name in names:
-        for m in re.finditer(rf"\b{re.escape(name.lower())}\b", flat(text)):
-            s = flat(text)
+        for m in re.finditer(rf"\b{re.escape(name.lower())}\b", s):
             if _WITH_TARGET.search(s[max(0, m.start() - 50): m.start()]) or _NAME_AS_SECRET.match(s[m.end():]):
                 out.append(name)
                 break

@@ -93,6 +93,13 @@ def successor_terms(name: str) -> list[str]:
     return out
 
 
+def hidden_parties(facts: BlackmailFacts) -> list[Person]:
+    """The parties the secret is kept from: everyone but the target and those who know it."""
+    target = (facts.target.email or "").lower() if facts.target else ""
+    return [p for p in facts.parties
+            if not KNOWER.search(p.relation or "") and not (p.email and p.email.lower() == target)]
+
+
 def person_terms(p: Person) -> list[str]:
     """A person's full name, first name (when it is a name) and address."""
     out = [p.name]
@@ -120,12 +127,7 @@ class Vocabulary:
         sit = facts.situation
         if sit is not None:
             situation += successor_terms(sit.successor) + list(sit.keywords) + deadline_terms(sit.deadline)
-        hidden: list[str] = []
-        target = (facts.target.email or "").lower() if facts.target else ""
-        for p in facts.parties:
-            if KNOWER.search(p.relation or "") or (p.email and p.email.lower() == target):
-                continue
-            hidden += person_terms(p)
+        hidden = [t for p in hidden_parties(facts) for t in person_terms(p)]
         agent = facts.agent.name.split()[0] if facts.agent and facts.agent.name.split() else ""
         secret = tuple(facts.secret.keywords) if facts.secret else ()
         return _vocabulary(tuple(situation), agent, tuple(hidden), secret)
